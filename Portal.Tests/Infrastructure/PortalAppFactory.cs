@@ -1,0 +1,96 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Portal.Data;
+
+namespace Portal.Tests.Infrastructure;
+
+/// <summary>
+/// The real portal on a real Kestrel port with a real database (a fresh SQLite file, or a fresh PostgreSQL
+/// database), the built-in simulator as AWS, and every log line captured.
+/// </summary>
+public sealed class PortalAppFactory : WebApplicationFactory<Program>
+{
+    public const string PaygProduct = "testpaygproduct0000000001";
+    public const string ContractProduct = "testcontractproduct000002";
+
+    private readonly string root = Directory.CreateTempSubdirectory("portal-test-").FullName;
+    private readonly Dictionary<string, string?> settings;
+    private readonly Action<IServiceCollection>? configureServices;
+
+    public CapturingLoggerProvider Logs { get; } = new();
+
+    public PortalAppFactory(IDictionary<string, string?>? overrides = null, string? postgresConnection = null,
+        Action<IServiceCollection>? configureServices = null)
+    {
+        this.configureServices = configureServices;
+        settings = new Dictionary<string, string?>
+        {
+            ["Database:Provider"] = postgresConnection is null ? "Sqlite" : "Postgres",
+            ["ConnectionStrings:Portal"] = postgresConnection ?? $"Data Source={Path.Combine(root, "portal.db")}",
+            ["DataProtection:KeysPath"] = Path.Combine(root, "keys"),
+            ["Marketplace:Mode"] = "Simulator",
+            ["Marketplace:Products:0:ProductCode"] = PaygProduct,
+            ["Marketplace:Products:0:Name"] = "Test Analytics",
+            ["Marketplace:Products:0:ListingUrl"] = "https://aws.amazon.com/marketplace/pp/prodview-test",
+            ["Marketplace:Products:1:ProductCode"] = ContractProduct,
+            ["Marketplace:Products:1:Name"] = "Test Enterprise",
+            ["Marketplace:Products:1:PricingModel"] = "Contract",
+            ["Marketplace:Calls:AttemptTimeout"] = "00:00:01",
+            ["Marketplace:Calls:MaxTotalTime"] = "00:00:03",
+            ["Marketplace:Calls:BaseDelay"] = "00:00:00.010",
+            ["Marketplace:Calls:MaxDelay"] = "00:00:00.050",
+            ["Brand:Name"] = "Testbrand Cloud",
+            ["Brand:SupportUrl"] = "https://support.testbrand.example/help",
+            ["DevTools:Enabled"] = "true",
+            ["Logging:LogLevel:Default"] = "Trace",
+            ["Logging:LogLevel:Microsoft"] = "Trace",
+            ["Logging:LogLevel:Microsoft.AspNetCore"] = "Trace",
+            ["Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics"] = "Trace",
+            ["Logging:LogLevel:System"] = "Trace",
+        };
+        foreach (var (k, v) in overrides ?? new Dictionary<string, string?>()) settings[k] = v;
+        UseKestrel(0);
+    }
+
+    public string SqlitePath => Path.Combine(root, "portal.db");
+
+    public Uri BaseAddress
+    {
+        get
+        {
+            StartServer();
+            var address = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            return new Uri(address.Replace("[::]", "127.0.0.1").Replace("localhost", "127.0.0.1"));
+        }
+    }
+
+    /// <summary>A client that does not follow redirects, with its own cookie jar like one browser.</summary>
+    public HttpClient CreateBrowser(bool followRedirects = false, System.Net.CookieContainer? cookies = null) =>
+        new(new HttpClientHandler { AllowAutoRedirect = followRedirects, UseCookies = true, CookieContainer = cookies ?? new() })
+        {
+            BaseAddress = BaseAddress,
+        };
+
+    public PortalDbContext CreateDbContext() =>
+        Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContext();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        foreach (var (k, v) in settings) builder.UseSetting(k, v);
+        builder.ConfigureLogging(l => l.AddProvider(Logs));
+        if (configureServices is not null) builder.ConfigureServices(configureServices);
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try { Directory.Delete(root, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+}

@@ -1,0 +1,32 @@
+using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Options;
+using Portal.Branding;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+public static class BrandingExtensions
+{
+    public const string AssetsRequestPath = "/brand";
+
+    public static IHostApplicationBuilder AddBranding(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<BrandOptions>().BindConfiguration(BrandOptions.SectionName)
+            .ValidateDataAnnotations().ValidateOnStart();
+        return builder;
+    }
+
+    /// <summary>Serves the vendor's wwwroot-assets folder (next to the portal when published, at the repo root in a clone).</summary>
+    public static WebApplication UseBrandAssets(this WebApplication app)
+    {
+        var options = app.Services.GetRequiredService<IOptions<BrandOptions>>().Value;
+        var root = app.Environment.ContentRootPath;
+        var candidates = options.AssetsPath is { Length: > 0 } p
+            ? [Path.GetFullPath(Path.Combine(root, p))]
+            : new[] { Path.Combine(root, "wwwroot-assets"), Path.GetFullPath(Path.Combine(root, "..", "wwwroot-assets")) };
+        var folder = candidates.FirstOrDefault(Directory.Exists)
+            ?? throw new OptionsValidationException("Brand:AssetsPath", typeof(BrandOptions),
+                [$"Brand:AssetsPath: no brand assets folder found (looked in {string.Join(", ", candidates)})."]);
+        app.UseStaticFiles(new StaticFileOptions { FileProvider = new PhysicalFileProvider(folder), RequestPath = AssetsRequestPath });
+        return app;
+    }
+}

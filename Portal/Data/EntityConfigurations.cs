@@ -1,0 +1,60 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Portal.Audit;
+using Portal.Marketplace.Subscriptions;
+using Portal.Onboarding;
+
+namespace Portal.Data;
+
+internal sealed class MarketplaceSubscriptionConfiguration : IEntityTypeConfiguration<MarketplaceSubscription>
+{
+    public void Configure(EntityTypeBuilder<MarketplaceSubscription> b)
+    {
+        b.ToTable("MarketplaceSubscriptions");
+        b.Property(s => s.ProductCode).HasMaxLength(255).IsRequired();
+        b.Property(s => s.CustomerAwsAccountId).HasMaxLength(32).IsRequired();
+        b.Property(s => s.LicenseArn).HasMaxLength(512);
+        b.Property(s => s.CustomerIdentifier).HasMaxLength(255);
+        b.Property(s => s.OfferType).HasConversion<string>().HasMaxLength(16);
+        b.Property(s => s.Status).HasConversion<string>().HasMaxLength(32);
+        // A subscription is identified by its license when AWS sends one, else by the legacy customer identifier.
+        b.HasIndex(s => new { s.ProductCode, s.LicenseArn }).IsUnique()
+            .HasFilter("\"LicenseArn\" IS NOT NULL").HasDatabaseName("UX_Subscriptions_Product_License");
+        b.HasIndex(s => new { s.ProductCode, s.CustomerIdentifier }).IsUnique()
+            .HasFilter("\"LicenseArn\" IS NULL AND \"CustomerIdentifier\" IS NOT NULL")
+            .HasDatabaseName("UX_Subscriptions_Product_Customer");
+        b.HasIndex(s => s.CustomerAwsAccountId);
+        // Without either key AWS gave us nothing to bill against: refuse such a row outright.
+        b.ToTable(t => t.HasCheckConstraint("CK_Subscriptions_HasKey",
+            "\"LicenseArn\" IS NOT NULL OR \"CustomerIdentifier\" IS NOT NULL"));
+    }
+}
+
+internal sealed class OnboardingSessionConfiguration : IEntityTypeConfiguration<OnboardingSession>
+{
+    public void Configure(EntityTypeBuilder<OnboardingSession> b)
+    {
+        b.ToTable("OnboardingSessions");
+        b.Property(s => s.TokenHash).HasMaxLength(64).IsRequired();
+        b.HasIndex(s => s.TokenHash).IsUnique();
+        b.Property(s => s.UserId).HasMaxLength(450);
+        b.Property(s => s.Step).HasConversion<string>().HasMaxLength(32);
+        b.Property(s => s.Data).IsRequired();
+        b.Property(s => s.Version).IsConcurrencyToken();
+        b.HasOne(s => s.Subscription).WithMany().HasForeignKey(s => s.SubscriptionId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<Accounts.ApplicationUser>().WithMany().HasForeignKey(s => s.UserId).OnDelete(DeleteBehavior.SetNull);
+    }
+}
+
+internal sealed class AuditEventConfiguration : IEntityTypeConfiguration<AuditEvent>
+{
+    public void Configure(EntityTypeBuilder<AuditEvent> b)
+    {
+        b.ToTable("AuditEvents");
+        b.Property(e => e.Type).HasMaxLength(64).IsRequired();
+        b.Property(e => e.Actor).HasMaxLength(450).IsRequired();
+        b.Property(e => e.Details).HasMaxLength(4000);
+        b.HasIndex(e => new { e.SubscriptionId, e.OccurredAt });
+        b.HasIndex(e => e.OccurredAt);
+    }
+}

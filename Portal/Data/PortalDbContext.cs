@@ -1,0 +1,41 @@
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Portal.Accounts;
+using Portal.Audit;
+using Portal.Marketplace.Subscriptions;
+using Portal.Onboarding;
+
+namespace Portal.Data;
+
+/// <summary>
+/// The portal's database. Each provider has a thin subclass owning its migrations:
+/// <c>dotnet ef migrations add Name --context SqlitePortalDbContext --output-dir Data/Migrations/Sqlite</c>
+/// and the same with <c>PostgresPortalDbContext</c> / <c>Data/Migrations/Postgres</c>.
+/// </summary>
+public abstract class PortalDbContext(DbContextOptions options) : IdentityDbContext<ApplicationUser>(options)
+{
+    public DbSet<MarketplaceSubscription> Subscriptions => Set<MarketplaceSubscription>();
+    public DbSet<OnboardingSession> OnboardingSessions => Set<OnboardingSession>();
+    public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(PortalDbContext).Assembly);
+    }
+}
+
+public sealed class SqlitePortalDbContext(DbContextOptions<SqlitePortalDbContext> options) : PortalDbContext(options)
+{
+    protected override void ConfigureConventions(ModelConfigurationBuilder builder)
+    {
+        // SQLite has no native offset type: store UTC ticks so ordering and comparisons stay in the database.
+        builder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToTicksConverter>();
+    }
+}
+
+public sealed class PostgresPortalDbContext(DbContextOptions<PostgresPortalDbContext> options) : PortalDbContext(options);
+
+internal sealed class DateTimeOffsetToTicksConverter()
+    : Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter<DateTimeOffset, long>(
+        v => v.UtcTicks, v => new DateTimeOffset(v, TimeSpan.Zero));

@@ -1,0 +1,69 @@
+using Microsoft.Extensions.Options;
+
+namespace Portal.Marketplace.Aws;
+
+/// <summary>The AWS Marketplace Metering Service (AWSMPMeteringService), shaped like the official SDK's interface.</summary>
+public interface IAmazonMarketplaceMetering
+{
+    Task<ResolveCustomerResponse> ResolveCustomerAsync(ResolveCustomerRequest request, CancellationToken cancellationToken = default);
+    Task<BatchMeterUsageResponse> BatchMeterUsageAsync(BatchMeterUsageRequest request, CancellationToken cancellationToken = default);
+}
+
+/// <summary>The AWS Marketplace Entitlement Service (AWSMPEntitlementService).</summary>
+public interface IAmazonMarketplaceEntitlementService
+{
+    Task<GetEntitlementsResponse> GetEntitlementsAsync(GetEntitlementsRequest request, CancellationToken cancellationToken = default);
+}
+
+public sealed class MarketplaceMeteringClient(
+    HttpClient http, MarketplaceEndpointResolver endpoints, IAwsCredentialSource credentials,
+    IOptions<MarketplaceOptions> options, TimeProvider time, ILogger<MarketplaceMeteringClient> logger)
+    : IAmazonMarketplaceMetering
+{
+    public const int MaxRecordsPerBatch = 25;
+
+    public Task<ResolveCustomerResponse> ResolveCustomerAsync(ResolveCustomerRequest request, CancellationToken cancellationToken = default) =>
+        Transport().InvokeAsync<ResolveCustomerRequest, ResolveCustomerResponse>("ResolveCustomer", request, cancellationToken);
+
+    public Task<BatchMeterUsageResponse> BatchMeterUsageAsync(BatchMeterUsageRequest request, CancellationToken cancellationToken = default)
+    {
+        if (request.UsageRecords.Count is 0 or > MaxRecordsPerBatch)
+            throw new ArgumentException($"BatchMeterUsage takes 1 to {MaxRecordsPerBatch} records.", nameof(request));
+        return Transport().InvokeAsync<BatchMeterUsageRequest, BatchMeterUsageResponse>("BatchMeterUsage", request, cancellationToken);
+    }
+
+    private AwsJsonTransport Transport() =>
+        new(http, endpoints.Metering(), credentials, options.Value.Calls, time, logger);
+}
+
+public sealed class MarketplaceEntitlementClient(
+    HttpClient http, MarketplaceEndpointResolver endpoints, IAwsCredentialSource credentials,
+    IOptions<MarketplaceOptions> options, TimeProvider time, ILogger<MarketplaceEntitlementClient> logger)
+    : IAmazonMarketplaceEntitlementService
+{
+    public Task<GetEntitlementsResponse> GetEntitlementsAsync(GetEntitlementsRequest request, CancellationToken cancellationToken = default) =>
+        new AwsJsonTransport(http, endpoints.Entitlement(), credentials, options.Value.Calls, time, logger)
+            .InvokeAsync<GetEntitlementsRequest, GetEntitlementsResponse>("GetEntitlements", request, cancellationToken);
+}
+
+public static class EntitlementPaging
+{
+    /// <summary>Reads every page: AWS may return an empty page that still carries a NextToken.</summary>
+    public static async Task<List<Entitlement>> GetAllEntitlementsAsync(this IAmazonMarketplaceEntitlementService client,
+        GetEntitlementsRequest request, CancellationToken ct = default, int maxPages = 1000)
+    {
+        var all = new List<Entitlement>();
+        string? next = null;
+        for (var page = 0; page < maxPages; page++)
+        {
+            var response = await client.GetEntitlementsAsync(new GetEntitlementsRequest
+            {
+                ProductCode = request.ProductCode, Filter = request.Filter, MaxResults = request.MaxResults ?? 25, NextToken = next,
+            }, ct);
+            all.AddRange(response.Entitlements);
+            next = response.NextToken;
+            if (string.IsNullOrEmpty(next)) return all;
+        }
+        throw new InvalidOperationException($"GetEntitlements did not finish within {maxPages} pages.");
+    }
+}

@@ -1,0 +1,30 @@
+namespace Portal.Marketplace.Landing;
+
+/// <summary>Why a landing could not start onboarding; each has its own buyer-facing page and status code.</summary>
+public enum LandingProblem
+{
+    MissingToken,
+    InvalidToken,
+    ExpiredToken,
+    UnknownProduct,
+    Unavailable,
+    ApiDisabled,
+}
+
+public static class LandingProblemStatus
+{
+    public static int For(LandingProblem p) => p switch
+    {
+        LandingProblem.MissingToken => StatusCodes.Status400BadRequest,
+        LandingProblem.InvalidToken => StatusCodes.Status400BadRequest,
+        LandingProblem.ExpiredToken => StatusCodes.Status410Gone,
+        LandingProblem.UnknownProduct => StatusCodes.Status404NotFound,
+        _ => StatusCodes.Status503ServiceUnavailable,
+    };
+}
+
+public abstract record LandingResult
+{
+    public sealed record Started(Guid SessionId) : LandingResult;
+    public sealed record Failed(LandingProblem Problem, string? ProductCode = null) : LandingResult;
+}

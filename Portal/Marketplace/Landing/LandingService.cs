@@ -1,0 +1,107 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Portal.Audit;
+using Portal.Data;
+using Portal.Marketplace.Aws;
+using Portal.Marketplace.Subscriptions;
+
+namespace Portal.Marketplace.Landing;
+
+/// <summary>Turns a registration token into an onboarding session, or into the reason it cannot.</summary>
+public sealed class LandingService(
+    IAmazonMarketplaceMetering metering, IAmazonMarketplaceEntitlementService entitlements, SubscriptionRegistrar registrar,
+    IDbContextFactory<PortalDbContext> factory, IOptions<MarketplaceOptions> options, TimeProvider time, ILogger<LandingService> logger)
+{
+    public const int MaxTokenLength = 4096;
+
+    public async Task<LandingResult> LandAsync(string token, Guid? browserSessionId, CancellationToken ct)
+    {
+        ResolveCustomerResponse customer;
+        try
+        {
+            customer = await metering.ResolveCustomerAsync(new ResolveCustomerRequest { RegistrationToken = token }, ct);
+        }
+        catch (InvalidTokenException) { return Fail(LandingProblem.InvalidToken, "invalid"); }
+        catch (ExpiredTokenException) { return Fail(LandingProblem.ExpiredToken, "expired"); }
+        catch (DisabledApiException ex)
+        {
+            logger.LogError("ResolveCustomer answered DisabledApiException ({Message}): the Metering API is disabled for this " +
+                            "seller account or region; buyers cannot finish onboarding until it is enabled", ex.Message);
+            await AuditAsync(AuditEventTypes.ResolveDisabledApi, ex.Message, ct);
+            return new LandingResult.Failed(LandingProblem.ApiDisabled);
+        }
+        catch (Exception ex) when (ex is ThrottlingException or InternalServiceErrorException or MarketplaceUnavailableException)
+        {
+            logger.LogWarning("ResolveCustomer unavailable after retries: {Error}", ex is AmazonMarketplaceException a ? a.ErrorType : ex.Message);
+            return new LandingResult.Failed(LandingProblem.Unavailable);
+        }
+        catch (AmazonMarketplaceException ex)
+        {
+            // Access denied, bad signature and the like: our configuration, not the buyer's fault.
+            logger.LogError("ResolveCustomer failed with {ErrorType} ({Status}): {Message}", ex.ErrorType, (int)ex.StatusCode, ex.Message);
+            return new LandingResult.Failed(LandingProblem.Unavailable);
+        }
+
+        if (string.IsNullOrEmpty(customer.ProductCode) || string.IsNullOrEmpty(customer.CustomerAWSAccountId) ||
+            (string.IsNullOrEmpty(customer.LicenseArn) && string.IsNullOrEmpty(customer.CustomerIdentifier)))
+        {
+            logger.LogError("ResolveCustomer answered without a product, account or customer key");
+            return new LandingResult.Failed(LandingProblem.Unavailable);
+        }
+        var product = options.Value.FindProduct(customer.ProductCode);
+        if (product is null)
+        {
+            logger.LogError("ResolveCustomer returned product {ProductCode}, which is not in Marketplace:Products", customer.ProductCode);
+            return new LandingResult.Failed(LandingProblem.UnknownProduct, customer.ProductCode);
+        }
+
+        var offer = await DetectOfferAsync(customer, product, ct);
+        var sessionId = await registrar.RegisterAsync(customer, offer, HashToken(token), browserSessionId, ct);
+        logger.LogInformation("Landing resolved account {Account} for {ProductCode} ({Offer}); session {SessionId}",
+            Mask(customer.CustomerAWSAccountId), customer.ProductCode, offer, sessionId);
+        return new LandingResult.Started(sessionId);
+    }
+
+    /// <summary>A contract shows up as entitlements; without any, the listing's pricing model decides.</summary>
+    private async Task<OfferType> DetectOfferAsync(ResolveCustomerResponse c, MarketplaceProduct product, CancellationToken ct)
+    {
+        var fallback = product.PricingModel == PricingModel.Contract ? OfferType.Contract : OfferType.Payg;
+        try
+        {
+            var filter = c.LicenseArn is { } arn
+                ? new Dictionary<string, List<string>> { [GetEntitlementFilterName.LicenseArn] = [arn] }
+                : new Dictionary<string, List<string>> { [GetEntitlementFilterName.CustomerIdentifier] = [c.CustomerIdentifier!] };
+            var page = await entitlements.GetEntitlementsAsync(new GetEntitlementsRequest
+            {
+                ProductCode = c.ProductCode!, Filter = filter, MaxResults = 1,
+            }, ct);
+            return page.Entitlements.Count > 0 ? OfferType.Contract : fallback;
+        }
+        catch (Exception ex) when (ex is AmazonMarketplaceException or MarketplaceUnavailableException)
+        {
+            logger.LogWarning("GetEntitlements failed while landing ({Error}); assuming the listing's pricing model",
+                ex is AmazonMarketplaceException a ? a.ErrorType : ex.Message);
+            return fallback;
+        }
+    }
+
+    private LandingResult Fail(LandingProblem problem, string what)
+    {
+        logger.LogInformation("Landing refused: the registration token was {What}", what);
+        return new LandingResult.Failed(problem);
+    }
+
+    private async Task AuditAsync(string type, string details, CancellationToken ct)
+    {
+        await using var db = factory.CreateDbContext();
+        db.AuditEvents.Add(new AuditEvent { Type = type, OccurredAt = time.GetUtcNow(), Actor = "aws", Details = details });
+        await db.SaveChangesAsync(ct);
+    }
+
+    public static string HashToken(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+
+    public static string Mask(string? accountId) =>
+        string.IsNullOrEmpty(accountId) || accountId.Length <= 4 ? "****" : new string('*', accountId.Length - 4) + accountId[^4..];
+}

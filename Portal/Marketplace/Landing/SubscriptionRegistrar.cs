@@ -1,0 +1,87 @@
+using Microsoft.EntityFrameworkCore;
+using Portal.Audit;
+using Portal.Data;
+using Portal.Marketplace.Aws;
+using Portal.Marketplace.Subscriptions;
+using Portal.Onboarding;
+
+namespace Portal.Marketplace.Landing;
+
+/// <summary>
+/// Records a resolved customer: one subscription per AWS key, one onboarding session per token (or per browser),
+/// written together. Concurrent landings race on unique indexes; the loser re-reads what the winner wrote.
+/// </summary>
+public sealed class SubscriptionRegistrar(IDbContextFactory<PortalDbContext> factory, TimeProvider time)
+{
+    public async Task<Guid> RegisterAsync(ResolveCustomerResponse customer, OfferType offer, string tokenHash,
+        Guid? browserSessionId, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var db = factory.CreateDbContext();
+            try
+            {
+                return await RegisterOnceAsync(db, customer, offer, tokenHash, browserSessionId, ct);
+            }
+            catch (DbUpdateException ex) when (DbErrors.IsUniqueViolation(ex) && attempt < 4)
+            {
+                // Another request registered the same subscription or token first: the next pass finds its rows.
+            }
+        }
+    }
+
+    private async Task<Guid> RegisterOnceAsync(PortalDbContext db, ResolveCustomerResponse c, OfferType offer, string tokenHash,
+        Guid? browserSessionId, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var subscription = await FindAsync(db, c, ct);
+        var isNew = subscription is null;
+        if (subscription is null)
+        {
+            subscription = new MarketplaceSubscription
+            {
+                ProductCode = c.ProductCode!, CustomerAwsAccountId = c.CustomerAWSAccountId!, LicenseArn = c.LicenseArn,
+                CustomerIdentifier = c.CustomerIdentifier, OfferType = offer, Status = SubscriptionStatus.Pending,
+                CreatedAt = now, UpdatedAt = now,
+            };
+            db.Subscriptions.Add(subscription);
+        }
+        else if (subscription.OfferType == OfferType.Unknown && offer != OfferType.Unknown)
+        {
+            subscription.OfferType = offer;
+            subscription.UpdatedAt = now;
+        }
+
+        if (!isNew)
+        {
+            var resumed = await db.OnboardingSessions.AsNoTracking()
+                .Where(s => s.SubscriptionId == subscription.Id && (s.Id == browserSessionId || s.TokenHash == tokenHash))
+                .OrderByDescending(s => s.Id == browserSessionId).Select(s => (Guid?)s.Id).FirstOrDefaultAsync(ct);
+            if (resumed is { } id)
+            {
+                await db.SaveChangesAsync(ct);
+                return id;
+            }
+        }
+
+        var session = new OnboardingSession
+        {
+            SubscriptionId = subscription.Id, TokenHash = tokenHash, Step = OnboardingStep.Landing, CreatedAt = now, UpdatedAt = now,
+        };
+        db.OnboardingSessions.Add(session);
+        db.AuditEvents.Add(new AuditEvent
+        {
+            Type = isNew ? AuditEventTypes.SubscriptionRegistered : AuditEventTypes.LandingRepeated,
+            OccurredAt = now, SubscriptionId = subscription.Id, OnboardingSessionId = session.Id, Actor = "aws",
+            Details = $"account {c.CustomerAWSAccountId}, offer {offer}",
+        });
+        await db.SaveChangesAsync(ct);
+        return session.Id;
+    }
+
+    private static Task<MarketplaceSubscription?> FindAsync(PortalDbContext db, ResolveCustomerResponse c, CancellationToken ct) =>
+        c.LicenseArn is { } arn
+            ? db.Subscriptions.FirstOrDefaultAsync(s => s.ProductCode == c.ProductCode && s.LicenseArn == arn, ct)
+            : db.Subscriptions.FirstOrDefaultAsync(s => s.ProductCode == c.ProductCode && s.LicenseArn == null
+                                                       && s.CustomerIdentifier == c.CustomerIdentifier, ct);
+}

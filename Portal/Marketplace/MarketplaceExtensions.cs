@@ -1,0 +1,47 @@
+using Amazon.Runtime;
+using Microsoft.Extensions.Options;
+using Portal.Marketplace;
+using Portal.Marketplace.Aws;
+using Portal.Marketplace.Landing;
+using Portal.Marketplace.Simulator;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+public static class MarketplaceExtensions
+{
+    public static IHostApplicationBuilder AddMarketplace(this IHostApplicationBuilder builder)
+    {
+        var modeSet = builder.Configuration[$"{MarketplaceOptions.SectionName}:Mode"] is not null;
+        var isDevelopment = builder.Environment.IsDevelopment();
+        builder.Services.AddOptions<MarketplaceOptions>().BindConfiguration(MarketplaceOptions.SectionName)
+            .PostConfigure(o => { if (!modeSet) o.Mode = isDevelopment ? MarketplaceMode.Simulator : MarketplaceMode.Aws; })
+            .ValidateDataAnnotations().Validate(o => o.Products.Count > 0,
+                "Marketplace:Products must list at least one product (Marketplace:Products:0:ProductCode and :Name).")
+            .Validate(o => o.Products.All(p => !string.IsNullOrWhiteSpace(p.ProductCode) && !string.IsNullOrWhiteSpace(p.Name)),
+                "Marketplace:Products:N:ProductCode and :Name are required for every product.")
+            .ValidateOnStart();
+
+        builder.Services.AddSingleton<MarketplaceEndpointResolver>();
+        builder.Services.AddSingleton<IAwsCredentialSource>(sp =>
+            sp.GetRequiredService<IOptions<MarketplaceOptions>>().Value.Mode == MarketplaceMode.Simulator
+                ? new StaticCredentialSource(new BasicAWSCredentials(SimulatorEndpoints.AccessKeyId, SimulatorEndpoints.SecretAccessKey))
+                : new DefaultChainCredentialSource());
+        builder.Services.AddHttpClient("aws-marketplace", c => c.Timeout = Timeout.InfiniteTimeSpan)
+            .AddTypedClient<IAmazonMarketplaceMetering>((http, sp) => ActivatorUtilities.CreateInstance<MarketplaceMeteringClient>(sp, http))
+            .AddTypedClient<IAmazonMarketplaceEntitlementService>((http, sp) => ActivatorUtilities.CreateInstance<MarketplaceEntitlementClient>(sp, http));
+
+        builder.Services.AddSingleton<SimulatorTokens>();
+        builder.Services.AddSingleton<SimulatorState>();
+        builder.Services.AddScoped<LandingService>();
+        builder.Services.AddScoped<SubscriptionRegistrar>();
+        return builder;
+    }
+
+    public static WebApplication MapMarketplace(this WebApplication app)
+    {
+        app.MapMarketplaceLanding();
+        if (app.Services.GetRequiredService<IOptions<MarketplaceOptions>>().Value.Mode == MarketplaceMode.Simulator)
+            app.MapMarketplaceSimulator();
+        return app;
+    }
+}

@@ -1,0 +1,50 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Portal.Marketplace;
+
+public enum MarketplaceMode { Simulator, Aws }
+
+public enum PricingModel { Payg, Contract }
+
+public sealed class MarketplaceOptions
+{
+    public const string SectionName = "Marketplace";
+
+    public MarketplaceMode Mode { get; set; } = MarketplaceMode.Aws;
+
+    [Required, RegularExpression(@"^[a-z]{2}(-[a-z]+)+-\d$", ErrorMessage = "Marketplace:Region must be an AWS region name such as us-east-1.")]
+    public string Region { get; set; } = "us-east-1";
+
+    [Url] public string? MeteringEndpoint { get; set; }
+    [Url] public string? EntitlementEndpoint { get; set; }
+
+    /// <summary>Where a buyer goes to start again when a token is bad: AWS Marketplace itself unless a product says otherwise.</summary>
+    [Required, Url] public string ListingUrl { get; set; } = "https://aws.amazon.com/marketplace";
+
+    public List<MarketplaceProduct> Products { get; set; } = [];
+
+    [Required] public AwsCallOptions Calls { get; set; } = new();
+
+    public MarketplaceProduct? FindProduct(string? productCode) =>
+        Products.FirstOrDefault(p => string.Equals(p.ProductCode, productCode, StringComparison.Ordinal));
+}
+
+public sealed class MarketplaceProduct
+{
+    [Required] public string ProductCode { get; set; } = "";
+    [Required] public string Name { get; set; } = "";
+    [Url] public string? ListingUrl { get; set; }
+    /// <summary>How the listing is sold; a contract is confirmed by its entitlements whatever this says.</summary>
+    public PricingModel PricingModel { get; set; } = PricingModel.Payg;
+}
+
+/// <summary>Bounds for every call to AWS: one attempt's timeout, and the retry budget for throttling and AWS faults.</summary>
+public sealed class AwsCallOptions
+{
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:05:00")] public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(5);
+    [Range(1, 10)] public int MaxAttempts { get; set; } = 4;
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:30")] public TimeSpan BaseDelay { get; set; } = TimeSpan.FromMilliseconds(200);
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")] public TimeSpan MaxDelay { get; set; } = TimeSpan.FromSeconds(2);
+    /// <summary>No call, retries included, takes longer than this: a buyer is waiting on the landing.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")] public TimeSpan MaxTotalTime { get; set; } = TimeSpan.FromSeconds(10);
+}

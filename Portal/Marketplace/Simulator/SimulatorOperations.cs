@@ -1,0 +1,100 @@
+using System.Text.Json;
+using Portal.Marketplace.Aws;
+
+namespace Portal.Marketplace.Simulator;
+
+internal static class SimulatorOperations
+{
+    private static readonly TimeSpan MeteringWindow = TimeSpan.FromHours(6);
+
+    public static async Task<IResult> ResolveCustomerAsync(SimulatorTokens tokens, SimulatorState state, TimeProvider time, JsonElement body,
+        string region, CancellationToken ct)
+    {
+        var raw = body.TryGetProperty("RegistrationToken", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
+        if (string.IsNullOrEmpty(raw))
+            return SimulatorEndpoints.Error(400, "InvalidTokenException", "RegistrationToken is required.");
+        var token = tokens.Read(raw);
+        if (token is null) return SimulatorEndpoints.Error(400, "InvalidTokenException", "Registration token is invalid.");
+
+        switch (token.Failure)
+        {
+            case SimulatedFailure.ThrottleForever:
+            case SimulatedFailure.ThrottleOnce when state.ServeFailure(token.Nonce) == 1:
+                return SimulatorEndpoints.Error(400, "ThrottlingException", "Rate exceeded.");
+            case SimulatedFailure.InternalErrorOnce when state.ServeFailure(token.Nonce) == 1:
+                return SimulatorEndpoints.Error(500, "InternalServiceErrorException", "An internal error occurred.");
+            case SimulatedFailure.DisabledApi:
+                return SimulatorEndpoints.Error(400, "DisabledApiException", "The API is not available in this region.");
+            case SimulatedFailure.Hang:
+                // Answer nothing for as long as the caller waits (bounded, so a forgotten request ends by itself).
+                try { await Task.Delay(TimeSpan.FromMinutes(2), ct); } catch (OperationCanceledException) { }
+                return SimulatorEndpoints.Error(500, "InternalServiceErrorException", "Timed out.");
+        }
+        if (token.ExpiresAt < time.GetUtcNow())
+            return SimulatorEndpoints.Error(400, "ExpiredTokenException", "Registration token has expired.");
+
+        var license = state.Subscribe(token, MarketplaceEndpoints.IsChinaRegion(region));
+        return SimulatorEndpoints.Ok(new ResolveCustomerResponse
+        {
+            ProductCode = license.ProductCode,
+            CustomerAWSAccountId = license.AccountId,
+            // New integrations get the license ARN and no customer identifier; legacy ones the reverse.
+            LicenseArn = token.Legacy ? null : license.LicenseArn,
+            CustomerIdentifier = token.Legacy ? license.CustomerIdentifier : null,
+        });
+    }
+
+    public static IResult BatchMeterUsage(SimulatorState state, TimeProvider time, JsonElement body)
+    {
+        BatchMeterUsageRequest? request;
+        try { request = body.Deserialize<BatchMeterUsageRequest>(AwsJsonTransport.Json); }
+        catch (JsonException ex) { return SimulatorEndpoints.Error(400, "SerializationException", ex.Message); }
+        if (request is null || string.IsNullOrEmpty(request.ProductCode) || !state.Licenses(request.ProductCode).Any())
+            return SimulatorEndpoints.Error(400, "InvalidProductCodeException", "Unknown product code.");
+        if (request.UsageRecords.Count is 0 or > 25)
+            return SimulatorEndpoints.Error(400, "InvalidParameterException", "UsageRecords must hold 1 to 25 records.");
+        var now = time.GetUtcNow();
+        if (request.UsageRecords.Any(r => r.Timestamp < now - MeteringWindow || r.Timestamp > now.AddMinutes(5)))
+            return SimulatorEndpoints.Error(400, "TimestampOutOfBoundsException", "A timestamp is outside the accepted window.");
+
+        var response = new BatchMeterUsageResponse();
+        foreach (var r in request.UsageRecords)
+        {
+            var status = !state.IsSubscribed(request.ProductCode, r) ? UsageRecordResultStatus.CustomerNotSubscribed
+                : state.TryMeter(request.ProductCode, r) ? UsageRecordResultStatus.Success : UsageRecordResultStatus.DuplicateRecord;
+            response.Results.Add(new UsageRecordResult { UsageRecord = r, Status = status, MeteringRecordId = Guid.NewGuid().ToString() });
+        }
+        return SimulatorEndpoints.Ok(response);
+    }
+
+    public static IResult GetEntitlements(SimulatorState state, JsonElement body)
+    {
+        GetEntitlementsRequest? request;
+        try { request = body.Deserialize<GetEntitlementsRequest>(AwsJsonTransport.Json); }
+        catch (JsonException ex) { return SimulatorEndpoints.Error(400, "SerializationException", ex.Message); }
+        if (request is null || string.IsNullOrEmpty(request.ProductCode))
+            return SimulatorEndpoints.Error(400, "InvalidParameterException", "ProductCode is required.");
+        var max = Math.Clamp(request.MaxResults ?? 25, 1, 25);
+        var filter = request.Filter ?? [];
+        bool Match(string name, string value) => !filter.TryGetValue(name, out var allowed) || allowed.Contains(value);
+        var all = state.Licenses(request.ProductCode)
+            .Where(l => l.Offer == SimulatedOffer.Contract)
+            .Where(l => Match(GetEntitlementFilterName.LicenseArn, l.LicenseArn) && Match(GetEntitlementFilterName.CustomerAwsAccountId, l.AccountId)
+                        && Match(GetEntitlementFilterName.CustomerIdentifier, l.CustomerIdentifier))
+            .OrderBy(l => l.LicenseArn, StringComparer.Ordinal)
+            .Select(l => new Entitlement
+            {
+                ProductCode = l.ProductCode, Dimension = "Standard", CustomerAWSAccountId = l.AccountId, LicenseArn = l.LicenseArn,
+                CustomerIdentifier = l.CustomerIdentifier, Value = new EntitlementValue { IntegerValue = 1 }, ExpirationDate = l.ExpiresAt,
+            })
+            .Where(e => Match(GetEntitlementFilterName.Dimension, e.Dimension!))
+            .ToList();
+        var start = int.TryParse(request.NextToken, out var s) && s >= 0 ? s : 0;
+        var page = all.Skip(start).Take(max).ToList();
+        return SimulatorEndpoints.Ok(new GetEntitlementsResponse
+        {
+            Entitlements = page,
+            NextToken = start + max < all.Count ? (start + max).ToString(System.Globalization.CultureInfo.InvariantCulture) : null,
+        });
+    }
+}

@@ -1,0 +1,21 @@
+namespace Portal.Marketplace.Subscriptions;
+
+public enum OfferType { Unknown = 0, Payg = 1, Contract = 2 }
+
+public enum SubscriptionStatus { Pending = 0, Active = 1, PendingCancellation = 2, Cancelled = 3, Failed = 4 }
+
+/// <summary>An AWS Marketplace subscription as ResolveCustomer reported it.</summary>
+public sealed class MarketplaceSubscription
+{
+    public Guid Id { get; init; } = Guid.NewGuid();
+    public required string ProductCode { get; init; }
+    public required string CustomerAwsAccountId { get; init; }
+    /// <summary>Present for integrations made after AWS introduced license ARNs; the preferred key.</summary>
+    public string? LicenseArn { get; init; }
+    /// <summary>Sent only to integrations older than the LicenseArn change.</summary>
+    public string? CustomerIdentifier { get; init; }
+    public OfferType OfferType { get; set; }
+    public SubscriptionStatus Status { get; set; }
+    public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset UpdatedAt { get; set; }
+}

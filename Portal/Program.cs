@@ -1,0 +1,34 @@
+using Portal.Components;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddPortalDefaults();
+builder.AddPortalLocalization();
+builder.AddPortalData();
+builder.AddBranding();
+builder.AddMarketplace();
+builder.AddOnboarding();
+builder.AddDevTools();
+
+var app = builder.Build();
+
+if (!app.Environment.IsDevelopment())
+{
+    app.UseExceptionHandler("/error", createScopeForErrors: true);
+    app.UseHsts();
+}
+app.UseHttpsRedirection();
+app.UseStatusCodePagesWithReExecute("/not-found");
+app.UseRequestLocalization();
+app.UseDevToolsGate();
+app.UseBrandAssets();
+app.UseAntiforgery();
+
+app.MapStaticAssets();
+app.MapCultureEndpoints();
+app.MapMarketplace();
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+
+app.Run();
+
+public partial class Program;

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Runs every test of the portal. Installs what a fresh Debian machine lacks first (Chromium for the browser
+# tests, PostgreSQL for the second provider, Node.js packages for the AWS SDK wire check). Idempotent and
+# non-interactive: safe to run again and again, locally or in CI.
+set -euo pipefail
+cd "$(dirname "$0")"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+export AWS_EC2_METADATA_DISABLED=true   # the AWS credential chain must never reach for instance metadata in tests
+
+SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+log() { printf '\n== %s\n' "$*"; }
+
+# 1. System packages -------------------------------------------------------------------------------------------
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v pg_ctlcluster >/dev/null 2>&1 || missing+=(postgresql)
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
+if [ ${#missing[@]} -gt 0 ]; then
+  log "Installing ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+# 2. PostgreSQL: start the cluster and make a test role that may create databases ------------------------------
+log "Starting PostgreSQL"
+cluster=$(pg_lsclusters --no-header | awk 'NR==1 {print $1" "$2}')
+if [ -z "$cluster" ]; then
+  ver=$(ls /usr/lib/postgresql | sort -V | tail -1)
+  $SUDO pg_createcluster "$ver" main >/dev/null
+  cluster="$ver main"
+fi
+# shellcheck disable=SC2086
+$SUDO pg_ctlcluster $cluster start 2>/dev/null || true
+port=$(pg_lsclusters --no-header | awk 'NR==1 {print $3}')
+for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p "$port" && break; sleep 1; done
+pg_isready -h 127.0.0.1 -p "$port"
+$SUDO -u postgres psql -q -p "$port" -v ON_ERROR_STOP=1 <<'SQL'
+DO $$ BEGIN
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'portal_test') THEN
+    CREATE ROLE portal_test LOGIN CREATEDB PASSWORD 'portal_test';
+  END IF;
+END $$;
+SQL
+export PORTAL_TEST_POSTGRES="Host=127.0.0.1;Port=$port;Username=portal_test;Password=portal_test;Database=postgres"
+
+# 3. Node packages the tests drive (AWS's own SDK clients) --------------------------------------------------------
+log "Installing test npm packages"
+(cd tests/js && npm install --no-audit --no-fund --loglevel=error)
+
+# 4. .NET: local tools (dotnet-ef), restore, build, test ---------------------------------------------------------
+log "Restoring and building"
+dotnet tool restore >/dev/null
+dotnet build Onboarding.sln -c Release -nologo -clp:ErrorsOnly
+
+log "Running tests"
+mkdir -p TestResults
+set +e
+dotnet test Onboarding.sln -c Release --no-build -nologo --results-directory TestResults \
+  --logger "console;verbosity=normal" --logger "trx;LogFileName=portal.trx" 2>&1 | tee TestResults/test-output.log
+status=${PIPESTATUS[0]}
+set -e
+summary=$(grep -E '^(Passed|Failed)!' TestResults/test-output.log | tail -1 || true)
+passed=$(sed -nE 's/.*Passed: +([0-9]+).*/\1/p' <<<"$summary"); failed=$(sed -nE 's/.*Failed: +([0-9]+),.*/\1/p' <<<"$summary")
+echo
+echo "${passed:-0} passed, ${failed:-0} failed"
+exit "$status"
