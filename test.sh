@@ -8,11 +8,14 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 export AWS_EC2_METADATA_DISABLED=true   # the AWS credential chain must never reach for instance metadata in tests
 
 SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+as_postgres() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else sudo -u postgres "$@"; fi; }
 log() { printf '\n== %s\n' "$*"; }
 
 # 1. System packages -------------------------------------------------------------------------------------------
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+# CJK fonts so screenshots of the zh-CN and ja pages show text, not empty boxes.
+fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing+=(fonts-noto-cjk)
 command -v pg_ctlcluster >/dev/null 2>&1 || missing+=(postgresql)
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
@@ -35,7 +38,7 @@ $SUDO pg_ctlcluster $cluster start 2>/dev/null || true
 port=$(pg_lsclusters --no-header | awk 'NR==1 {print $3}')
 for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p "$port" && break; sleep 1; done
 pg_isready -h 127.0.0.1 -p "$port"
-$SUDO -u postgres psql -q -p "$port" -v ON_ERROR_STOP=1 <<'SQL'
+as_postgres psql -q -p "$port" -v ON_ERROR_STOP=1 <<'SQL'
 DO $$ BEGIN
   IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'portal_test') THEN
     CREATE ROLE portal_test LOGIN CREATEDB PASSWORD 'portal_test';
