@@ -63,8 +63,10 @@ dotnet test Onboarding.sln -c Release --no-build -nologo --results-directory Tes
   --logger "console;verbosity=normal" --logger "trx;LogFileName=portal.trx" 2>&1 | tee TestResults/test-output.log
 status=${PIPESTATUS[0]}
 set -e
-summary=$(grep -E '^(Passed|Failed)!' TestResults/test-output.log | tail -1 || true)
-passed=$(sed -nE 's/.*Passed: +([0-9]+).*/\1/p' <<<"$summary"); failed=$(sed -nE 's/.*Failed: +([0-9]+),.*/\1/p' <<<"$summary")
+# The console logger ends each assembly with "Total tests: N", "Passed: N" and, when any, "Failed: N".
+passed=$(grep -A3 -E '^Total tests:' TestResults/test-output.log | sed -nE 's/^ +Passed: +([0-9]+).*/\1/p' | awk '{s+=$1} END {print s+0}')
+failed=$(grep -A3 -E '^Total tests:' TestResults/test-output.log | sed -nE 's/^ +Failed: +([0-9]+).*/\1/p' | awk '{s+=$1} END {print s+0}')
+[ "$status" -eq 0 ] || [ "$failed" -gt 0 ] || failed=1   # a build or host failure counts as a failure
 echo
-echo "${passed:-0} passed, ${failed:-0} failed"
+echo "$passed passed, $failed failed"
 exit "$status"

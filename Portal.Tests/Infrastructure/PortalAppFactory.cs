@@ -83,7 +83,7 @@ public sealed class PortalAppFactory : WebApplicationFactory<Program>
     {
         builder.UseEnvironment("Testing");
         foreach (var (k, v) in settings) builder.UseSetting(k, v);
-        builder.ConfigureLogging(l => l.AddProvider(Logs));
+        builder.ConfigureLogging(l => { l.ClearProviders(); l.AddProvider(Logs); });
         if (configureServices is not null) builder.ConfigureServices(configureServices);
     }
 
