@@ -24,6 +24,14 @@ internal sealed class MarketplaceSubscriptionConfiguration : IEntityTypeConfigur
             .HasFilter("\"LicenseArn\" IS NULL AND \"CustomerIdentifier\" IS NOT NULL")
             .HasDatabaseName("UX_Subscriptions_Product_Customer");
         b.HasIndex(s => s.CustomerAwsAccountId);
+        // One subscription per organization, and (FLOWS.md) one linked PAYG subscription per AWS account and product.
+        b.HasIndex(s => s.OrganizationId).IsUnique().HasFilter("\"OrganizationId\" IS NOT NULL")
+            .HasDatabaseName("UX_Subscriptions_Organization");
+        b.HasIndex(s => new { s.ProductCode, s.CustomerAwsAccountId }).IsUnique()
+            .HasFilter("\"OfferType\" = 'Payg' AND \"OrganizationId\" IS NOT NULL AND \"Status\" <> 'Cancelled'")
+            .HasDatabaseName("UX_Subscriptions_OnePaygPerAccount");
+        b.HasOne<Organizations.Organization>().WithMany().HasForeignKey(s => s.OrganizationId).OnDelete(DeleteBehavior.Restrict);
+        b.Property(s => s.LinkedByUserId).HasMaxLength(450);
         // Without either key AWS gave us nothing to bill against: refuse such a row outright.
         b.ToTable(t => t.HasCheckConstraint("CK_Subscriptions_HasKey",
             "\"LicenseArn\" IS NOT NULL OR \"CustomerIdentifier\" IS NOT NULL"));

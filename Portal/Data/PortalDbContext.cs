@@ -17,6 +17,12 @@ public abstract class PortalDbContext(DbContextOptions options) : IdentityDbCont
     public DbSet<MarketplaceSubscription> Subscriptions => Set<MarketplaceSubscription>();
     public DbSet<OnboardingSession> OnboardingSessions => Set<OnboardingSession>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+    public DbSet<Organizations.Organization> Organizations => Set<Organizations.Organization>();
+    public DbSet<Organizations.OrganizationMember> OrganizationMembers => Set<Organizations.OrganizationMember>();
+    public DbSet<Organizations.Workspace> Workspaces => Set<Organizations.Workspace>();
+    public DbSet<Email.EmailMessage> EmailMessages => Set<Email.EmailMessage>();
+    public DbSet<EmailVerification> EmailVerifications => Set<EmailVerification>();
+    public DbSet<SignInTicket> SignInTickets => Set<SignInTicket>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

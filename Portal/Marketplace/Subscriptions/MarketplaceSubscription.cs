@@ -18,4 +18,8 @@ public sealed class MarketplaceSubscription
     public SubscriptionStatus Status { get; set; }
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; set; }
+    /// <summary>The organization billed through this subscription, once the buyer has linked it.</summary>
+    public Guid? OrganizationId { get; set; }
+    public DateTimeOffset? LinkedAt { get; set; }
+    public string? LinkedByUserId { get; set; }
 }
