@@ -2,7 +2,6 @@ using Portal.Marketplace.Subscriptions;
 
 namespace Portal.Onboarding;
 
-public enum OnboardingStep { Landing = 0, Account = 1 }
 
 /// <summary>One buyer's walk through the wizard for one subscription; survives refreshes and restarts.</summary>
 public sealed class OnboardingSession

@@ -16,8 +16,14 @@ public sealed class OnboardingSessions(IDbContextFactory<PortalDbContext> factor
         return await db.OnboardingSessions.AsNoTracking().Include(s => s.Subscription).FirstOrDefaultAsync(s => s.Id == id, ct);
     }
 
-    /// <summary>Saves a move to <paramref name="to"/>; false when another tab or device moved the session first.</summary>
-    public async Task<bool> MoveAsync(OnboardingSession session, OnboardingStep to, CancellationToken ct = default)
+    /// <summary>
+    /// Applies <paramref name="trigger"/> through the transition table and saves the new step; false when another
+    /// tab or device moved the session first (the concurrency token changed). Illegal moves throw.
+    /// </summary>
+    public Task<bool> FireAsync(OnboardingSession session, OnboardingTrigger trigger, FlowContext context, CancellationToken ct = default) =>
+        MoveAsync(session, OnboardingFlow.Fire(session.Step, trigger, context), ct);
+
+    private async Task<bool> MoveAsync(OnboardingSession session, OnboardingStep to, CancellationToken ct)
     {
         await using var db = factory.CreateDbContext();
         var tracked = await db.OnboardingSessions.FirstOrDefaultAsync(s => s.Id == session.Id, ct);
