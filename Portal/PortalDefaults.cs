@@ -1,6 +1,4 @@
 using Microsoft.AspNetCore.DataProtection;
-using Portal.Accounts;
-using Portal.Data;
 using Radzen;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -19,7 +17,6 @@ public static class PortalDefaults
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddRadzenComponents();
-        builder.Services.AddIdentityCore<ApplicationUser>().AddEntityFrameworkStores<PortalDbContext>();
 
         var keys = builder.Configuration["DataProtection:KeysPath"] is { Length: > 0 } k
             ? Path.GetFullPath(Path.Combine(builder.Environment.ContentRootPath, k))

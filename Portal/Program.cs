@@ -11,6 +11,8 @@ builder.AddPortalData();
 builder.AddBranding();
 builder.AddMarketplace();
 builder.AddOnboarding();
+builder.AddAccounts();
+builder.AddEmail();
 builder.AddDevTools();
 
 var app = builder.Build();
@@ -25,11 +27,14 @@ app.UseStatusCodePagesWithReExecute("/not-found");
 app.UseRequestLocalization();
 app.UseDevToolsGate();
 app.UseBrandAssets();
+app.UseAuthentication();
+app.UseAuthorization();
 app.UseAntiforgery();
 
 app.MapStaticAssets();
 app.MapCultureEndpoints();
 app.MapMarketplace();
+app.MapAccountEndpoints();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 app.Run();

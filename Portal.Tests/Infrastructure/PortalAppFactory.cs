@@ -47,6 +47,7 @@ public sealed class PortalAppFactory : WebApplicationFactory<Program>
             ["Brand:Name"] = "Testbrand Cloud",
             ["Brand:SupportUrl"] = "https://support.testbrand.example/help",
             ["DevTools:Enabled"] = "true",
+            ["Email:Mode"] = "Mailbox",
             ["Logging:LogLevel:Default"] = "Trace",
             ["Logging:LogLevel:Microsoft"] = "Trace",
             ["Logging:LogLevel:Microsoft.AspNetCore"] = "Trace",

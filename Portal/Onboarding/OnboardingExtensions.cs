@@ -6,6 +6,14 @@ public static class OnboardingExtensions
 {
     public static IHostApplicationBuilder AddOnboarding(this IHostApplicationBuilder builder)
     {
+        builder.Services.AddOptions<OnboardingOptions>().BindConfiguration(OnboardingOptions.SectionName)
+            .PostConfigure(o =>
+            {
+                // Defaults only when the vendor configured none (binding appends to, never replaces, a list).
+                if (o.Sites.Count == 0) o.Sites.AddRange(OnboardingOptions.DefaultSites);
+                if (o.WorkspaceLanguages.Count == 0) o.WorkspaceLanguages.AddRange(OnboardingOptions.DefaultLanguages);
+            })
+            .ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<OnboardingCookie>();
         builder.Services.AddScoped<OnboardingSessions>();
         return builder;

@@ -1,12 +1,53 @@
+using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Portal.Accounts;
 using Portal.Data;
 
 namespace Portal.Onboarding;
 
 /// <summary>Finds the browser's session from its cookie and moves it on, checking the concurrency token.</summary>
 public sealed class OnboardingSessions(IDbContextFactory<PortalDbContext> factory, OnboardingCookie cookie,
-    IHttpContextAccessor accessor, TimeProvider time)
+    IHttpContextAccessor accessor, UserManager<ApplicationUser> users, IOptions<OnboardingOptions> options, TimeProvider time)
 {
+    public async Task<OnboardingSession?> FindAsync(Guid? id, CancellationToken ct = default)
+    {
+        if (id is null) return null;
+        await using var db = factory.CreateDbContext();
+        return await db.OnboardingSessions.AsNoTracking().Include(s => s.Subscription).FirstOrDefaultAsync(s => s.Id == id, ct);
+    }
+
+    /// <summary>What the transition guards need to know about this session and its user right now.</summary>
+    public async Task<FlowContext> ContextAsync(OnboardingSession session, string? signedInUserId)
+    {
+        var user = session.UserId is { } id ? await users.FindByIdAsync(id) : null;
+        return new FlowContext(
+            SignedIn: user is not null && user.Id == signedInUserId,
+            EmailVerified: user?.EmailConfirmed == true,
+            NewUser: user is not null && user.CreatedAt >= session.CreatedAt,
+            MultipleSites: options.Value.Sites.Count > 1,
+            Contract: session.Subscription?.OfferType == Marketplace.Subscriptions.OfferType.Contract,
+            ContractMayUseExistingOrganization: options.Value.ContractMayUseExistingOrganization);
+    }
+
+    /// <summary>
+    /// Ties the session to the user who registered or signed in. A session already past the account step
+    /// belongs to its user for good: another account cannot take it over.
+    /// </summary>
+    public async Task<OnboardingSession?> BindUserAsync(Guid sessionId, string userId, CancellationToken ct = default)
+    {
+        await using var db = factory.CreateDbContext();
+        var session = await db.OnboardingSessions.Include(s => s.Subscription).FirstOrDefaultAsync(s => s.Id == sessionId, ct);
+        if (session is null) return null;
+        if (session.UserId == userId) return session;
+        if (session.UserId is not null && session.Step > OnboardingStep.VerifyEmail) return null;
+        session.UserId = userId;
+        session.UpdatedAt = time.GetUtcNow();
+        session.Version = Guid.NewGuid();
+        await db.SaveChangesAsync(ct);
+        return session;
+    }
+
     /// <param name="httpContext">the request while prerendering; in a live circuit the hub connection's context is used</param>
     public async Task<OnboardingSession?> CurrentAsync(HttpContext? httpContext, CancellationToken ct = default)
     {

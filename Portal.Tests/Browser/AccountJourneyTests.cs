@@ -1,0 +1,114 @@
+using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Playwright;
+using Portal.Onboarding;
+using Portal.Tests.Infrastructure;
+
+namespace Portal.Tests.Browser;
+
+/// <summary>The account step in Chromium: register, verify by the mailed code, and sign-in for a returning user.</summary>
+public sealed class AccountJourneyTests(BrowserFixture browser) : IClassFixture<BrowserFixture>, IAsyncLifetime
+{
+    private readonly PortalAppFactory app = new();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await app.DisposeAsync();
+
+    private async Task<IPage> LandAsync()
+    {
+        var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = app.BaseAddress.ToString(), Locale = "en-US" });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("dev/marketplace");
+        await page.WaitForCircuitAsync();
+        await page.Locator("#subscribe").ClickAsync();
+        await page.Locator("#setup-account").ClickAsync();
+        await page.WaitForURLAsync("**/onboarding");
+        await page.WaitForCircuitAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Continue" }).ClickAsync();
+        await page.WaitForURLAsync("**/onboarding/account");
+        await page.WaitForCircuitAsync();
+        return page;
+    }
+
+    private async Task<string> LatestCodeAsync(string email)
+    {
+        await using var db = app.CreateDbContext();
+        var mail = await db.EmailMessages.Where(m => m.To == email).OrderByDescending(m => m.CreatedAt).FirstAsync();
+        return Regex.Match(mail.TextBody, @"\b\d{6}\b").Value;
+    }
+
+    private static async Task RegisterAsync(IPage page, string email)
+    {
+        await page.GetByRole(AriaRole.Tab, new() { Name = "Create account" }).ClickAsync();
+        await page.GetByLabel("Your name").FillAsync("Ada Buyer");
+        await page.Locator("input[name=register-email]").FillAsync(email);
+        await page.Locator("input[name=register-password]").FillAsync("Str0ng!Passw0rd");
+        await page.Locator("input[name=register-confirm]").FillAsync("Str0ng!Passw0rd");
+        await page.Locator(".rz-chkbox:has(input[name=register-terms])").ClickAsync();
+        await page.Locator("#register-submit").ClickAsync();
+        await page.WaitForURLAsync("**/onboarding/verify-email");
+        await page.WaitForCircuitAsync();
+    }
+
+    [Fact]
+    public async Task Register_VerifyByCode_ContinuesSignedInAtBusinessStep()
+    {
+        var page = await LandAsync();
+        await page.ShotAsync("05-account");
+
+        await RegisterAsync(page, "new.buyer@example.com");
+        await page.ShotAsync("06-verify-email");
+        await page.Locator("input[name=verify-code]").FillAsync("000000" == await LatestCodeAsync("new.buyer@example.com") ? "111111" : "000000");
+        await page.Locator("#verify-submit").ClickAsync();
+        await page.GetByText("That code is not right").WaitForAsync();
+        await page.Locator("input[name=verify-code]").FillAsync(await LatestCodeAsync("new.buyer@example.com"));
+        await page.Locator("#verify-submit").ClickAsync();
+
+        await page.WaitForURLAsync("**/onboarding/business");
+        await page.ShotAsync("07-after-verification");
+        var cookies = await page.Context.CookiesAsync();
+        Assert.Contains(cookies, c => c.Name == ".AspNetCore.Identity.Application" && c.HttpOnly);
+        await using var db = app.CreateDbContext();
+        var session = await db.OnboardingSessions.SingleAsync();
+        Assert.Equal(OnboardingStep.BusinessInfo, session.Step);
+        Assert.Equal((await db.Users.SingleAsync()).Id, session.UserId);
+    }
+
+    [Fact]
+    public async Task Register_InvalidInput_ShowsFieldMessagesAndStaysOnPage()
+    {
+        var page = await LandAsync();
+        await page.GetByRole(AriaRole.Tab, new() { Name = "Create account" }).ClickAsync();
+
+        await page.Locator("input[name=register-email]").FillAsync("not-an-email");
+        await page.Locator("input[name=register-password]").FillAsync("short");
+        await page.Locator("#register-submit").ClickAsync();
+
+        await page.GetByText("Enter a valid e-mail address").WaitForAsync();
+        await page.GetByText("Accept the service agreement to continue.").WaitForAsync();
+        Assert.EndsWith("/onboarding/account", page.Url);
+        await using var db = app.CreateDbContext();
+        Assert.Equal(0, await db.Users.CountAsync());
+    }
+
+    [Fact]
+    public async Task ReturningUser_SignsIn_SkipsBusinessInfo()
+    {
+        var first = await LandAsync();
+        await RegisterAsync(first, "returning@example.com");
+        await first.Locator("input[name=verify-code]").FillAsync(await LatestCodeAsync("returning@example.com"));
+        await first.Locator("#verify-submit").ClickAsync();
+        await first.WaitForURLAsync("**/onboarding/business");
+
+        var page = await LandAsync(); // another browser, another subscription
+        await page.Locator("input[name=signin-email]").FillAsync("returning@example.com");
+        await page.Locator("input[name=signin-password]").FillAsync("Wr0ng!Password");
+        await page.Locator("#signin-submit").ClickAsync();
+        await page.GetByText("The e-mail address or password is incorrect.").WaitForAsync();
+        await page.Locator("input[name=signin-password]").FillAsync("Str0ng!Passw0rd");
+        await page.Locator("#signin-submit").ClickAsync();
+
+        await page.WaitForURLAsync("**/onboarding/site");
+    }
+}

@@ -1,0 +1,176 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Portal.Branding;
+using Portal.Data;
+using Portal.Email;
+
+namespace Portal.Accounts;
+
+public enum VerifyResult { Verified, Wrong, Expired, TooManyAttempts, NothingPending }
+
+public enum ResendResult { Sent, TooSoon, AlreadyVerified }
+
+/// <summary>Registration, e-mail verification (code or link), password checks with lockout, and sign-in tickets.</summary>
+public sealed class AccountService(
+    UserManager<ApplicationUser> users, SignInManager<ApplicationUser> signIn, IDbContextFactory<PortalDbContext> factory,
+    IEmailComposer composer, IEmailDelivery delivery, IOptions<AccountOptions> options, IOptions<BrandOptions> brand, TimeProvider time)
+{
+    public sealed record RegisterResult(ApplicationUser? User, IReadOnlyList<IdentityError> Errors);
+
+    public async Task<RegisterResult> RegisterAsync(string email, string name, string password, string verifyBaseUrl, CancellationToken ct = default)
+    {
+        var now = time.GetUtcNow();
+        var user = new ApplicationUser
+        {
+            UserName = email.Trim(), Email = email.Trim(), DisplayName = name.Trim(), CreatedAt = now,
+            TermsVersion = options.Value.TermsVersion, TermsAcceptedAt = now,
+        };
+        var created = await users.CreateAsync(user, password);
+        if (!created.Succeeded) return new RegisterResult(null, created.Errors.ToList());
+        await SendVerificationAsync(user, verifyBaseUrl, ct);
+        return new RegisterResult(user, []);
+    }
+
+    public async Task<ResendResult> ResendAsync(string userId, string verifyBaseUrl, CancellationToken ct = default)
+    {
+        var user = await users.FindByIdAsync(userId) ?? throw new InvalidOperationException("Unknown user.");
+        if (user.EmailConfirmed) return ResendResult.AlreadyVerified;
+        await using var db = factory.CreateDbContext();
+        var last = await db.EmailVerifications.Where(v => v.UserId == userId).OrderByDescending(v => v.SentAt).FirstOrDefaultAsync(ct);
+        if (last is not null && time.GetUtcNow() - last.SentAt < options.Value.ResendCooldown) return ResendResult.TooSoon;
+        await SendVerificationAsync(user, verifyBaseUrl, ct);
+        return ResendResult.Sent;
+    }
+
+    /// <summary>When the next resend is allowed, for the cooldown shown next to the button.</summary>
+    public async Task<DateTimeOffset?> NextResendAtAsync(string userId, CancellationToken ct = default)
+    {
+        await using var db = factory.CreateDbContext();
+        var last = await db.EmailVerifications.Where(v => v.UserId == userId).OrderByDescending(v => v.SentAt).Select(v => (DateTimeOffset?)v.SentAt).FirstOrDefaultAsync(ct);
+        return last?.Add(options.Value.ResendCooldown);
+    }
+
+    private async Task SendVerificationAsync(ApplicationUser user, string verifyBaseUrl, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var code = RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6", CultureInfo.InvariantCulture);
+        var linkToken = Base64Url(RandomNumberGenerator.GetBytes(32));
+        await using var db = factory.CreateDbContext();
+        // A new code replaces the old ones: only the latest e-mail works.
+        await db.EmailVerifications.Where(v => v.UserId == user.Id && v.ConsumedAt == null)
+            .ExecuteUpdateAsync(u => u.SetProperty(v => v.ConsumedAt, now), ct);
+        var id = Guid.NewGuid();
+        var verification = new EmailVerification
+        {
+            Id = id, UserId = user.Id, CodeHash = CodeHash(id, code), LinkTokenHash = Hash(linkToken), SentAt = now,
+            ExpiresAt = now.Add(options.Value.VerificationLifetime),
+        };
+        db.EmailVerifications.Add(verification);
+        db.EmailMessages.Add(composer.Compose(EmailKinds.VerifyEmail, user.Email!, CultureInfo.CurrentUICulture, new Dictionary<string, string>
+        {
+            ["brand"] = brand.Value.Name, ["name"] = user.DisplayName ?? user.Email!, ["code"] = code,
+            ["link"] = $"{verifyBaseUrl.TrimEnd('/')}/account/verify?token={linkToken}",
+            ["minutes"] = ((int)options.Value.VerificationLifetime.TotalMinutes).ToString(CultureInfo.CurrentCulture),
+        }));
+        await db.SaveChangesAsync(ct);
+        delivery.Notify();
+    }
+
+    public async Task<VerifyResult> VerifyCodeAsync(string userId, string code, CancellationToken ct = default)
+    {
+        await using var db = factory.CreateDbContext();
+        var pending = await db.EmailVerifications.Where(v => v.UserId == userId && v.ConsumedAt == null)
+            .OrderByDescending(v => v.SentAt).FirstOrDefaultAsync(ct);
+        if (pending is null) return VerifyResult.NothingPending;
+        if (pending.ExpiresAt < time.GetUtcNow()) return VerifyResult.Expired;
+        if (pending.FailedAttempts >= options.Value.MaxCodeAttempts) return VerifyResult.TooManyAttempts;
+        if (!FixedEquals(pending.CodeHash, CodeHash(pending.Id, code.Trim())))
+        {
+            pending.FailedAttempts++;
+            await db.SaveChangesAsync(ct);
+            return pending.FailedAttempts >= options.Value.MaxCodeAttempts ? VerifyResult.TooManyAttempts : VerifyResult.Wrong;
+        }
+        return await ConfirmAsync(db, pending, ct);
+    }
+
+    /// <summary>The link in the e-mail: works once, until the verification expires.</summary>
+    public async Task<(VerifyResult Result, string? UserId)> VerifyLinkAsync(string token, CancellationToken ct = default)
+    {
+        if (string.IsNullOrEmpty(token) || token.Length > 200) return (VerifyResult.NothingPending, null);
+        await using var db = factory.CreateDbContext();
+        var hash = Hash(token);
+        var pending = await db.EmailVerifications.FirstOrDefaultAsync(v => v.LinkTokenHash == hash, ct);
+        if (pending is null || pending.ConsumedAt is not null) return (VerifyResult.NothingPending, pending?.UserId);
+        if (pending.ExpiresAt < time.GetUtcNow()) return (VerifyResult.Expired, pending.UserId);
+        return (await ConfirmAsync(db, pending, ct), pending.UserId);
+    }
+
+    private async Task<VerifyResult> ConfirmAsync(PortalDbContext db, EmailVerification pending, CancellationToken ct)
+    {
+        pending.ConsumedAt = time.GetUtcNow();
+        await db.SaveChangesAsync(ct);
+        var user = await users.FindByIdAsync(pending.UserId);
+        if (user is null) return VerifyResult.NothingPending;
+        user.EmailConfirmed = true;
+        await users.UpdateAsync(user);
+        return VerifyResult.Verified;
+    }
+
+    /// <summary>Checks a password with Identity's lockout; the same answer for an unknown e-mail and a wrong password.</summary>
+    public async Task<(SignInResult Result, ApplicationUser? User)> CheckPasswordAsync(string email, string password)
+    {
+        var user = await users.FindByEmailAsync(email.Trim());
+        if (user is null)
+        {
+            // Spend the same work as a real check so timing does not reveal which e-mails have accounts.
+            users.PasswordHasher.HashPassword(new ApplicationUser(), password);
+            return (SignInResult.Failed, null);
+        }
+        var result = await signIn.CheckPasswordSignInAsync(user, password, lockoutOnFailure: true);
+        return (result, result.Succeeded ? user : null);
+    }
+
+    /// <summary>Issues a single-use sign-in ticket for the hand-off endpoint; only its hash is stored.</summary>
+    public async Task<string> IssueTicketAsync(string userId, Guid onboardingSessionId, CancellationToken ct = default)
+    {
+        var token = Base64Url(RandomNumberGenerator.GetBytes(32));
+        await using var db = factory.CreateDbContext();
+        db.SignInTickets.Add(new SignInTicket
+        {
+            TokenHash = Hash(token), UserId = userId, OnboardingSessionId = onboardingSessionId,
+            ExpiresAt = time.GetUtcNow().Add(options.Value.TicketLifetime),
+        });
+        await db.SaveChangesAsync(ct);
+        return token;
+    }
+
+    /// <summary>Redeems a ticket once, for the browser holding the onboarding session it was issued to.</summary>
+    public async Task<string?> RedeemTicketAsync(string token, Guid? browserSessionId, CancellationToken ct = default)
+    {
+        if (string.IsNullOrEmpty(token) || token.Length > 200 || browserSessionId is null) return null;
+        var hash = Hash(token);
+        var now = time.GetUtcNow();
+        await using var db = factory.CreateDbContext();
+        // A conditional update is the single-use check: of two concurrent redemptions only one changes the row.
+        var redeemed = await db.SignInTickets
+            .Where(t => t.TokenHash == hash && t.RedeemedAt == null && t.OnboardingSessionId == browserSessionId)
+            .ExecuteUpdateAsync(u => u.SetProperty(t => t.RedeemedAt, now), ct);
+        if (redeemed != 1) return null;
+        var ticket = await db.SignInTickets.AsNoTracking().SingleAsync(t => t.TokenHash == hash, ct);
+        return ticket.ExpiresAt >= now ? ticket.UserId : null;
+    }
+
+    // Salted with the verification's id so one table of the million possible codes does not fit every row.
+    private static string CodeHash(Guid verificationId, string code) => Hash($"{verificationId:N}:{code}");
+
+    internal static string Hash(string value) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(value)));
+
+    private static bool FixedEquals(string a, string b) =>
+        CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(a), Encoding.ASCII.GetBytes(b));
+
+    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}
