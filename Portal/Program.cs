@@ -13,6 +13,7 @@ builder.AddMarketplace();
 builder.AddOnboarding();
 builder.AddAccounts();
 builder.AddEmail();
+builder.AddOrganizations();
 builder.AddDevTools();
 
 var app = builder.Build();

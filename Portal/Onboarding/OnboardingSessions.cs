@@ -27,7 +27,8 @@ public sealed class OnboardingSessions(IDbContextFactory<PortalDbContext> factor
             NewUser: user is not null && user.CreatedAt >= session.CreatedAt,
             MultipleSites: options.Value.Sites.Count > 1,
             Contract: session.Subscription?.OfferType == Marketplace.Subscriptions.OfferType.Contract,
-            ContractMayUseExistingOrganization: options.Value.ContractMayUseExistingOrganization);
+            ContractMayUseExistingOrganization: options.Value.ContractMayUseExistingOrganization,
+            ExistingOrganizationChosen: OnboardingData.Parse(session.Data).Organization?.Mode == ChoiceMode.Existing);
     }
 
     /// <summary>
@@ -62,15 +63,26 @@ public sealed class OnboardingSessions(IDbContextFactory<PortalDbContext> factor
     /// tab or device moved the session first (the concurrency token changed). Illegal moves throw.
     /// </summary>
     public Task<bool> FireAsync(OnboardingSession session, OnboardingTrigger trigger, FlowContext context, CancellationToken ct = default) =>
-        MoveAsync(session, OnboardingFlow.Fire(session.Step, trigger, context), ct);
+        MoveAsync(session, OnboardingFlow.Fire(session.Step, trigger, context), null, ct);
 
-    private async Task<bool> MoveAsync(OnboardingSession session, OnboardingStep to, CancellationToken ct)
+    /// <summary>Records a step's answers and moves on in one save, so an answer is never kept without its step or the reverse.</summary>
+    public Task<bool> SubmitAsync(OnboardingSession session, OnboardingTrigger trigger, FlowContext context, Action<OnboardingData> answer,
+        CancellationToken ct = default) =>
+        MoveAsync(session, OnboardingFlow.Fire(session.Step, trigger, context), answer, ct);
+
+    private async Task<bool> MoveAsync(OnboardingSession session, OnboardingStep to, Action<OnboardingData>? answer, CancellationToken ct)
     {
         await using var db = factory.CreateDbContext();
         var tracked = await db.OnboardingSessions.FirstOrDefaultAsync(s => s.Id == session.Id, ct);
         if (tracked is null) return false;
         db.Entry(tracked).Property(s => s.Version).OriginalValue = session.Version;
         tracked.Step = to;
+        if (answer is not null)
+        {
+            var data = OnboardingData.Parse(tracked.Data);
+            answer(data);
+            tracked.Data = data.ToJson();
+        }
         tracked.UpdatedAt = time.GetUtcNow();
         tracked.Version = Guid.NewGuid();
         try

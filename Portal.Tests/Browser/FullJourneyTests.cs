@@ -1,0 +1,119 @@
+using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Playwright;
+using Portal.Email;
+using Portal.Onboarding;
+using Portal.Tests.Infrastructure;
+
+namespace Portal.Tests.Browser;
+
+/// <summary>A new buyer on a PAYG offer, end to end in Chromium, with a screenshot of every page.</summary>
+public sealed class FullJourneyTests(BrowserFixture browser) : IClassFixture<BrowserFixture>, IAsyncLifetime
+{
+    private readonly PortalAppFactory app = new();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await app.DisposeAsync();
+
+    private static async Task PickAsync(IPage page, string name, string option)
+    {
+        await page.Locator($".rz-dropdown:has(input[name={name}])").ClickAsync();
+        await page.GetByRole(AriaRole.Option, new() { Name = option, Exact = true }).ClickAsync();
+    }
+
+    private static async Task NextAsync(IPage page, string path)
+    {
+        await page.Locator("#step-submit").ClickAsync();
+        await page.WaitForURLAsync("**" + path);
+        await page.Locator("h1").WaitForAsync();
+    }
+
+    [Fact]
+    public async Task NewUserPayg_LandToBilling_LinksAndSendsConfirmation()
+    {
+        var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = app.BaseAddress.ToString(), Locale = "en-US" });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("dev/marketplace");
+        await page.WaitForCircuitAsync();
+        await page.Locator("#subscribe").ClickAsync();
+        await page.Locator("#setup-account").ClickAsync();
+        await page.WaitForURLAsync("**/onboarding");
+        await page.WaitForCircuitAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Continue" }).ClickAsync();
+        await page.WaitForURLAsync("**/onboarding/account");
+        await page.WaitForCircuitAsync();
+
+        await page.GetByRole(AriaRole.Tab, new() { Name = "Create account" }).ClickAsync();
+        await page.Locator("input[name=register-name]").FillAsync("Ada Buyer");
+        await page.Locator("input[name=register-email]").FillAsync("ada@example.com");
+        await page.Locator("input[name=register-password]").FillAsync("Str0ng!Passw0rd");
+        await page.Locator("input[name=register-confirm]").FillAsync("Str0ng!Passw0rd");
+        await page.Locator(".rz-chkbox:has(input[name=register-terms])").ClickAsync();
+        await page.Locator("#register-submit").ClickAsync();
+        await page.WaitForURLAsync("**/onboarding/verify-email");
+        await page.WaitForCircuitAsync();
+        string code;
+        await using (var db = app.CreateDbContext())
+            code = Regex.Match((await db.EmailMessages.SingleAsync()).TextBody, @"\b\d{6}\b").Value;
+        await page.Locator("input[name=verify-code]").FillAsync(code);
+        await page.Locator("#verify-submit").ClickAsync();
+
+        await page.WaitForURLAsync("**/onboarding/business");
+        await page.WaitForCircuitAsync();
+        await page.Locator("#step-submit").ClickAsync(); // empty form: messages, no move
+        await page.GetByText("This field is required.").First.WaitForAsync();
+        await page.ShotAsync("10-business-invalid");
+        await page.Locator("input[name=company]").FillAsync("Example Trading Ltd");
+        await PickAsync(page, "role", "Engineering");
+        await PickAsync(page, "size", "51–200 employees");
+        await page.Locator(".rz-dropdown:has(input[name=country])").ClickAsync();
+        await page.Locator(".rz-dropdown-filter-container input").FillAsync("Japan");
+        await page.GetByRole(AriaRole.Option, new() { Name = "Japan" }).ClickAsync();
+        await page.Locator("textarea[name=usecase]").FillAsync("Observability for our shop");
+        await page.ShotAsync("11-business");
+        await NextAsync(page, "/onboarding/enterprise");
+
+        await page.Locator("input[name=legal]").FillAsync("Example Trading Ltd.");
+        await PickAsync(page, "industry", "Retail");
+        await page.Locator("textarea[name=address]").FillAsync("1-2-3 Shibuya, Tokyo");
+        await page.Locator("input[name=billingemail]").FillAsync("billing@example.com");
+        await page.ShotAsync("12-enterprise");
+        await NextAsync(page, "/onboarding/site");
+
+        await page.GetByText("China 2 (Ningxia)").ClickAsync();
+        await page.ShotAsync("13-site");
+        await NextAsync(page, "/onboarding/organization");
+
+        await page.Locator("input[name=org-name]").FillAsync("Example Trading");
+        await page.ShotAsync("14-organization");
+        await NextAsync(page, "/onboarding/workspace");
+
+        await page.Locator("input[name=ws-name]").FillAsync("Production");
+        await PickAsync(page, "ws-language", "日本語");
+        await page.ShotAsync("15-workspace");
+        await NextAsync(page, "/onboarding/review");
+
+        await page.ShotAsync("16-review");
+        await NextAsync(page, "/onboarding/linked");
+        await page.ShotAsync("17-linked");
+
+        await page.Locator("#go-billing").ClickAsync();
+        await page.GetByText("Billed through AWS Marketplace").WaitForAsync();
+        await page.ShotAsync("18-billing");
+        await page.GoBackAsync();
+        await page.Locator("#go-workspace").ClickAsync();
+        await page.Locator("h1", new() { HasText = "Production" }).WaitForAsync();
+        await page.ShotAsync("19-workspace-home");
+
+        await using var check = app.CreateDbContext();
+        var subscription = await check.Subscriptions.SingleAsync();
+        var organization = await check.Organizations.SingleAsync();
+        Assert.Equal(organization.Id, subscription.OrganizationId);
+        var workspace = await check.Workspaces.SingleAsync();
+        Assert.Equal(("Production", "ja", "cn-northwest-1"), (workspace.Name, workspace.Language, workspace.Site));
+        Assert.Equal(OnboardingStep.Linked, (await check.OnboardingSessions.SingleAsync()).Step);
+        Assert.Contains(await check.EmailMessages.Select(m => m.Kind).ToListAsync(), k => k == EmailKinds.SubscriptionLinked);
+        Assert.Contains(await check.AuditEvents.Select(e => e.Type).ToListAsync(), t => t == "subscription.linked");
+    }
+}
