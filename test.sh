@@ -44,6 +44,8 @@ DO $$ BEGIN
     CREATE ROLE portal_test LOGIN CREATEDB PASSWORD 'portal_test';
   END IF;
 END $$;
+-- Lets the tests drop their databases WITH (FORCE) even while a pooled connection lingers.
+GRANT pg_signal_backend TO portal_test;
 SQL
 export PORTAL_TEST_POSTGRES="Host=127.0.0.1;Port=$port;Username=portal_test;Password=portal_test;Database=postgres"
 
