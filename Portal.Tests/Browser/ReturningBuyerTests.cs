@@ -1,0 +1,141 @@
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using Portal.Accounts;
+using Portal.Onboarding;
+using Portal.Organizations;
+using Portal.Tests.Infrastructure;
+
+namespace Portal.Tests.Browser;
+
+/// <summary>An existing user and organization, verification by link, and resuming after the portal restarts.</summary>
+public sealed class ReturningBuyerTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
+{
+    private static async Task<IPage> LandAsync(IBrowserContext context)
+    {
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("dev/marketplace");
+        await page.WaitForCircuitAsync();
+        await page.Locator("#subscribe").ClickAsync();
+        await page.Locator("#setup-account").ClickAsync();
+        await page.WaitForURLAsync("**/onboarding");
+        await page.WaitForCircuitAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Continue" }).ClickAsync();
+        await page.WaitForURLAsync("**/onboarding/account");
+        await page.WaitForCircuitAsync();
+        return page;
+    }
+
+    private static async Task RegisterAsync(IPage page, string email)
+    {
+        await page.GetByRole(AriaRole.Tab, new() { Name = "Create account" }).ClickAsync();
+        await page.Locator("input[name=register-name]").FillAsync("Ada Buyer");
+        await page.Locator("input[name=register-email]").FillAsync(email);
+        await page.Locator("input[name=register-password]").FillAsync("Str0ng!Passw0rd");
+        await page.Locator("input[name=register-confirm]").FillAsync("Str0ng!Passw0rd");
+        await page.Locator(".rz-chkbox:has(input[name=register-terms])").ClickAsync();
+        await page.Locator("#register-submit").ClickAsync();
+        await page.WaitForURLAsync("**/onboarding/verify-email");
+    }
+
+    [Fact]
+    public async Task ExistingUser_ExistingOrganizationAndWorkspace_SignsInBindsAndLinks()
+    {
+        await using var app = new PortalAppFactory();
+        string userId;
+        using (var scope = app.Services.CreateScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+            var user = new ApplicationUser { UserName = "old@example.com", Email = "old@example.com", EmailConfirmed = true, CreatedAt = DateTimeOffset.UtcNow.AddYears(-1) };
+            Assert.True((await users.CreateAsync(user, "Str0ng!Passw0rd")).Succeeded);
+            userId = user.Id;
+        }
+        await using (var db = app.CreateDbContext())
+        {
+            var org = new Organization { Name = "Old Org", CreatedAt = DateTimeOffset.UtcNow };
+            org.Members.Add(new OrganizationMember { UserId = userId, Role = OrganizationRole.Admin, JoinedAt = DateTimeOffset.UtcNow });
+            org.Workspaces.Add(new Workspace { Name = "Existing WS", Language = "en", Site = "us-west-2", CreatedAt = DateTimeOffset.UtcNow });
+            db.Organizations.Add(org);
+            await db.SaveChangesAsync();
+        }
+        var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = app.BaseAddress.ToString(), Locale = "en-US" });
+        var page = await LandAsync(context);
+
+        await page.Locator("input[name=signin-email]").FillAsync("old@example.com");
+        await page.Locator("input[name=signin-password]").FillAsync("Str0ng!Passw0rd");
+        await page.Locator("#signin-submit").ClickAsync();
+        await page.WaitForURLAsync("**/onboarding/site");
+        await page.WaitForCircuitAsync();
+        await page.GetByText("Overseas 1 (Oregon)").ClickAsync();
+        await page.Locator("#step-submit").ClickAsync();
+        await page.WaitForURLAsync("**/onboarding/organization");
+        await page.WaitForCircuitAsync();
+        await page.GetByText("Use an organization I already have").ClickAsync();
+        await page.GetByText("Old Org").ClickAsync();
+        await page.ShotAsync("20-organization-existing");
+        await page.Locator("#step-submit").ClickAsync();
+        await page.WaitForURLAsync("**/onboarding/workspace");
+        await page.WaitForCircuitAsync();
+        await page.GetByText("Bind an existing workspace").ClickAsync();
+        await page.GetByText("Existing WS").ClickAsync();
+        await page.Locator("#step-submit").ClickAsync();
+        var dialog = page.Locator(".rz-dialog");
+        await dialog.WaitForAsync();
+        await page.ShotAsync("21-workspace-bind-confirm");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Bind workspace" }).ClickAsync();
+        await page.WaitForURLAsync("**/onboarding/review");
+        await page.Locator("#step-submit").ClickAsync();
+        await page.WaitForURLAsync("**/onboarding/linked");
+
+        await using var check = app.CreateDbContext();
+        var org2 = await check.Organizations.SingleAsync();
+        Assert.Equal(org2.Id, (await check.Subscriptions.SingleAsync()).OrganizationId);
+        Assert.Equal(1, await check.Workspaces.CountAsync());
+    }
+
+    [Fact]
+    public async Task Register_VerifyByLinkInSameBrowser_ContinuesSignedIn()
+    {
+        await using var app = new PortalAppFactory();
+        var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = app.BaseAddress.ToString(), Locale = "en-US" });
+        var page = await LandAsync(context);
+        await RegisterAsync(page, "link@example.com");
+
+        string link;
+        await using (var db = app.CreateDbContext())
+            link = Regex.Match((await db.EmailMessages.SingleAsync()).TextBody, @"http\S+/account/verify\?token=\S+").Value;
+        var mailTab = await context.NewPageAsync();
+        await mailTab.GotoAsync(link);
+
+        await mailTab.WaitForURLAsync("**/onboarding/business");
+        await using var check = app.CreateDbContext();
+        Assert.True((await check.Users.SingleAsync()).EmailConfirmed);
+        Assert.Equal(OnboardingStep.BusinessInfo, (await check.OnboardingSessions.SingleAsync()).Step);
+    }
+
+    [Fact]
+    public async Task PortalRestarts_MidWizard_BuyerResumesAtSameStep()
+    {
+        var shared = Directory.CreateTempSubdirectory("portal-restart-").FullName;
+        var settings = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Portal"] = $"Data Source={Path.Combine(shared, "portal.db")}",
+            ["DataProtection:KeysPath"] = Path.Combine(shared, "keys"),
+        };
+        IBrowserContext context;
+        await using (var first = new PortalAppFactory(settings))
+        {
+            context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = first.BaseAddress.ToString(), Locale = "en-US" });
+            await RegisterAsync(await LandAsync(context), "restart@example.com");
+        }
+
+        await using var second = new PortalAppFactory(settings); // a new process's worth of services over the same database
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(new Uri(second.BaseAddress, "onboarding").ToString());
+
+        await page.WaitForURLAsync("**/onboarding/verify-email");
+        await page.Locator("h1", new() { HasText = "Check your e-mail" }).WaitForAsync();
+    }
+}

@@ -1,0 +1,102 @@
+using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Portal.Accounts;
+using Portal.Email;
+using Portal.Tests.Infrastructure;
+
+namespace Portal.Tests.Integration.Email;
+
+/// <summary>E-mail through a real SMTP server (maildev), and what happens while that server is down.</summary>
+public sealed class SmtpDeliveryTests
+{
+    private static PortalAppFactory App(int smtpPort) => new(new Dictionary<string, string?>
+    {
+        ["Email:Mode"] = "Smtp", ["Email:From"] = "no-reply@testbrand.example", ["Email:Smtp:Host"] = "127.0.0.1",
+        ["Email:Smtp:Port"] = smtpPort.ToString(), ["Email:RetryBaseDelay"] = "00:00:00.200", ["Email:PollInterval"] = "00:00:00.200",
+    });
+
+    private static async Task RegisterAsync(PortalAppFactory app, string email)
+    {
+        using var scope = app.Services.CreateScope();
+        var result = await scope.ServiceProvider.GetRequiredService<AccountService>().RegisterAsync(email, "Ada", "Str0ng!Passw0rd", "https://portal.example/");
+        Assert.Empty(result.Errors);
+    }
+
+    [Fact]
+    public async Task VerificationEmail_Smtp_ArrivesWithCodeAndLink()
+    {
+        await using var smtp = await MaildevServer.StartAsync();
+        await using var app = App(smtp.SmtpPort);
+        _ = app.BaseAddress;
+
+        await RegisterAsync(app, "ada@example.com");
+        var message = Assert.Single(await smtp.WaitForMessagesAsync());
+
+        Assert.Equal("ada@example.com", message.GetProperty("to")[0].GetProperty("address").GetString());
+        Assert.Contains("Testbrand Cloud verification code", message.GetProperty("subject").GetString());
+        var text = message.GetProperty("text").GetString()!;
+        Assert.Matches(@"\b\d{6}\b", text);
+        Assert.Contains("https://portal.example/account/verify?token=", text);
+        Assert.Contains("<html", message.GetProperty("html").GetString());
+        await using var db = app.CreateDbContext();
+        var row = await db.EmailMessages.SingleAsync();
+        Assert.Equal(EmailStatus.Sent, row.Status);
+    }
+
+    [Fact]
+    public async Task VerificationEmail_SmtpDown_KeptAndRetriedUntilServerComesBack()
+    {
+        var port = MaildevServer.FreePort();
+        await using var app = App(port);
+        _ = app.BaseAddress;
+
+        await RegisterAsync(app, "later@example.com");
+        EmailMessage? row = null;
+        for (var i = 0; i < 100 && row?.Attempts is null or 0; i++)
+        {
+            await Task.Delay(100);
+            await using var db = app.CreateDbContext();
+            row = await db.EmailMessages.AsNoTracking().SingleAsync();
+        }
+        Assert.Equal(EmailStatus.Pending, row!.Status);
+        Assert.True(row.Attempts >= 1);
+        Assert.False(string.IsNullOrEmpty(row.LastError));
+
+        await using var smtp = await MaildevServer.StartAsync(port);
+        var message = Assert.Single(await smtp.WaitForMessagesAsync());
+
+        Assert.Equal("later@example.com", message.GetProperty("to")[0].GetProperty("address").GetString());
+        Assert.Matches(new Regex(@"\b\d{6}\b"), message.GetProperty("text").GetString()!);
+    }
+}
+
+/// <summary>Mailbox mode (the Development default): mail is kept and readable at /dev/mailbox.</summary>
+public sealed class MailboxTests
+{
+    [Fact]
+    public async Task Mailbox_AfterRegistering_ShowsTheVerificationEmail()
+    {
+        await using var app = new PortalAppFactory();
+        _ = app.BaseAddress;
+        using (var scope = app.Services.CreateScope())
+            await scope.ServiceProvider.GetRequiredService<AccountService>().RegisterAsync("box@example.com", "Box", "Str0ng!Passw0rd", "https://portal.example/");
+        using var browser = app.CreateBrowser();
+
+        var html = await browser.GetStringAsync("/dev/mailbox");
+
+        Assert.Contains("Testbrand Cloud verification code", html);
+        Assert.Contains("box@example.com", html);
+    }
+
+    [Fact]
+    public async Task Mailbox_DevToolsOff_NotFound()
+    {
+        await using var app = new PortalAppFactory(new Dictionary<string, string?> { ["DevTools:Enabled"] = "false" });
+        using var browser = app.CreateBrowser();
+
+        var response = await browser.GetAsync("/dev/mailbox");
+
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, response.StatusCode);
+    }
+}
