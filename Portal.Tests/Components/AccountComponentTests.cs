@@ -1,0 +1,91 @@
+using Bunit;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
+using Portal.Accounts;
+using Portal.Accounts.Pages;
+using Portal.Onboarding;
+using Portal.Onboarding.Pages;
+
+namespace Portal.Tests.Components;
+
+public sealed class RegisterFormTests : StepPageContext
+{
+    [Fact]
+    public void Submit_BadInput_ShowsEveryMessageAndDoesNotCallBack()
+    {
+        var submitted = false;
+        var cut = Render<RegisterForm>(p => p.Add(f => f.OnSubmit, (RegisterModel _) => submitted = true));
+
+        cut.Find("input[name=register-email]").Change("nope");
+        cut.Find("input[name=register-password]").Change("short");
+        cut.Find("input[name=register-confirm]").Change("other");
+        cut.Find("form").Submit();
+
+        Assert.False(submitted);
+        Assert.Contains("Enter your name.", cut.Markup);
+        Assert.Contains("Enter a valid e-mail address", cut.Markup);
+        Assert.Contains("at least 8 characters", cut.Markup);
+        Assert.Contains("The two passwords differ.", cut.Markup);
+        Assert.Contains("Accept the service agreement to continue.", cut.Markup);
+    }
+
+    [Fact]
+    public void Submit_Valid_CallsBackWithModel()
+    {
+        RegisterModel? submitted = null;
+        var cut = Render<RegisterForm>(p => p.Add(f => f.OnSubmit, (RegisterModel m) => submitted = m));
+
+        cut.Find("input[name=register-name]").Change("Ada");
+        cut.Find("input[name=register-email]").Change("ada@example.com");
+        cut.Find("input[name=register-password]").Change("Str0ng!Passw0rd");
+        cut.Find("input[name=register-confirm]").Change("Str0ng!Passw0rd");
+        cut.Find(".rz-chkbox").Click();
+        cut.Find("form").Submit();
+
+        Assert.Equal("ada@example.com", submitted?.Email);
+    }
+}
+
+public sealed class SignInFormTests : StepPageContext
+{
+    [Fact]
+    public void Submit_Empty_ShowsMessages_WithErrorShowsAlert()
+    {
+        var cut = Render<SignInForm>(p => p.Add(f => f.Error, "The e-mail address or password is incorrect."));
+
+        cut.Find("form").Submit();
+
+        Assert.Contains("Enter your e-mail address.", cut.Markup);
+        Assert.Contains("Enter your password.", cut.Markup);
+        Assert.Contains("The e-mail address or password is incorrect.", cut.Find("[role=alert]").TextContent);
+    }
+}
+
+public sealed class VerifyEmailPageTests : StepPageContext
+{
+    [Fact]
+    public async Task Verify_WrongCode_SaysSoAndStays()
+    {
+        await SeedAsync(OnboardingStep.VerifyEmail);
+        using (var scope = App.Services.CreateScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+            var user = (await users.FindByIdAsync(UserId))!;
+            user.EmailConfirmed = false;
+            await users.UpdateAsync(user);
+            await scope.ServiceProvider.GetRequiredService<AccountService>().ResendAsync(UserId, "https://portal.example/");
+        }
+        var cut = RenderStep<VerifyEmailStepPage>();
+        cut.WaitForElement("input[name=verify-code]");
+        Assert.Contains("c@example.com", cut.Markup);
+
+        cut.Find("input[name=verify-code]").Change("12345");
+        cut.Find("form").Submit();
+        cut.WaitForAssertion(() => Assert.Contains("Enter the 6 digits", cut.Markup));
+
+        cut.Find("input[name=verify-code]").Change("000000");
+        cut.Find("form").Submit();
+        cut.WaitForAssertion(() => Assert.True(cut.Markup.Contains("That code is not right") || cut.Markup.Contains("account/handoff")));
+        Assert.Equal(OnboardingStep.VerifyEmail, (await StoredSessionAsync()).Step);
+    }
+}

@@ -1,0 +1,104 @@
+using System.Security.Claims;
+using Bunit;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Portal.Branding;
+using Portal.Marketplace;
+using Portal.Accounts;
+using Portal.Marketplace.Subscriptions;
+using Portal.Onboarding;
+using Portal.Tests.Infrastructure;
+
+namespace Portal.Tests.Components;
+
+/// <summary>
+/// bUnit with the portal's real services and a real SQLite file behind them: a step page is rendered for a
+/// seeded session (its cookie on the cascading HttpContext, its user in the authentication state).
+/// </summary>
+public abstract class StepPageContext : BunitContext, IAsyncLifetime
+{
+    protected PortalAppFactory App { get; } = new();
+    protected Guid SessionId { get; private set; }
+    protected string UserId { get; private set; } = "";
+
+    protected StepPageContext()
+    {
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        // Radzen's services hold the NavigationManager: they must be bUnit's, not the server's.
+        Radzen.ServiceCollectionExtensions.AddRadzenComponents(Services);
+        // bUnit answers IOptions<T> itself (with unconfigured defaults), so the portal's configured options are
+        // handed over explicitly; everything else falls back to the portal's own container.
+        foreach (var type in new[] { typeof(BrandOptions), typeof(OnboardingOptions), typeof(MarketplaceOptions), typeof(AccountOptions) })
+        {
+            var options = typeof(IOptions<>).MakeGenericType(type);
+            Services.AddSingleton(options, App.Services.GetRequiredService(options));
+        }
+        Services.AddLocalization();
+        Services.AddPortalValidators();
+        Services.AddFallbackServiceProvider(App.Services);
+        SetRendererInfo(new RendererInfo("Server", isInteractive: true)); // last: it builds the provider
+    }
+
+    public virtual Task InitializeAsync() => Task.CompletedTask;
+
+    public new async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await App.DisposeAsync();
+    }
+
+    /// <summary>Seeds a user, a PAYG subscription and a session at <paramref name="step"/> with the given answers.</summary>
+    protected async Task SeedAsync(OnboardingStep step, OnboardingData? data = null, bool newUser = true)
+    {
+        using (var scope = App.Services.CreateScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+            var user = new ApplicationUser
+            {
+                UserName = "c@example.com", Email = "c@example.com", EmailConfirmed = true,
+                CreatedAt = newUser ? DateTimeOffset.UtcNow : DateTimeOffset.UtcNow.AddYears(-1),
+            };
+            Assert.True((await users.CreateAsync(user, "Str0ng!Passw0rd")).Succeeded);
+            UserId = user.Id;
+        }
+        await using var db = App.CreateDbContext();
+        var subscription = new MarketplaceSubscription
+        {
+            ProductCode = PortalAppFactory.PaygProduct, CustomerAwsAccountId = "123456789012", LicenseArn = "arn:aws:license-manager::123456789012:license:l-c",
+            OfferType = OfferType.Payg, CreatedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow,
+        };
+        var session = new OnboardingSession
+        {
+            SubscriptionId = subscription.Id, UserId = UserId, TokenHash = Guid.NewGuid().ToString("N"), Step = step,
+            Data = (data ?? new OnboardingData()).ToJson(), CreatedAt = DateTimeOffset.UtcNow.AddMinutes(-1), UpdatedAt = DateTimeOffset.UtcNow,
+        };
+        db.Subscriptions.Add(subscription);
+        db.OnboardingSessions.Add(session);
+        await db.SaveChangesAsync();
+        SessionId = session.Id;
+    }
+
+    protected IRenderedComponent<TPage> RenderStep<TPage>() where TPage : IComponent
+    {
+        var cookie = App.Services.GetRequiredService<IDataProtectionProvider>()
+            .CreateProtector("Portal.Onboarding.SessionCookie.v1").Protect(SessionId.ToString("N"));
+        var http = new DefaultHttpContext();
+        http.Request.Headers.Cookie = $"{OnboardingCookie.Name}={cookie}";
+        var user = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, UserId)], "test"));
+        return Render<TPage>(p => p
+            .AddCascadingValue(http)
+            .AddCascadingValue(Task.FromResult(new AuthenticationState(user))));
+    }
+
+    protected async Task<OnboardingSession> StoredSessionAsync()
+    {
+        await using var db = App.CreateDbContext();
+        return await db.OnboardingSessions.AsNoTracking().SingleAsync(s => s.Id == SessionId);
+    }
+}

@@ -1,0 +1,187 @@
+using Bunit;
+using Portal.Onboarding;
+using Portal.Onboarding.Steps;
+
+namespace Portal.Tests.Components;
+
+public sealed class BusinessInfoPageTests : StepPageContext
+{
+    [Fact]
+    public async Task Render_AtBusinessStep_ShowsFormWithStepIndicator()
+    {
+        await SeedAsync(OnboardingStep.BusinessInfo);
+
+        var cut = RenderStep<BusinessInfoPage>();
+
+        cut.WaitForAssertion(() => Assert.Contains("Tell us about your business", cut.Find("h1").TextContent));
+        Assert.NotNull(cut.Find("input[name=company]"));
+        Assert.Equal("step", cut.Find(".portal-steps li.current").GetAttribute("aria-current"));
+    }
+
+    [Fact]
+    public async Task Submit_Empty_ShowsMessagesAndStays()
+    {
+        await SeedAsync(OnboardingStep.BusinessInfo);
+        var cut = RenderStep<BusinessInfoPage>();
+        cut.WaitForElement("form");
+
+        cut.Find("form").Submit();
+
+        cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll(".validation-message")));
+        Assert.Contains("This field is required.", cut.Markup);
+        Assert.Equal(OnboardingStep.BusinessInfo, (await StoredSessionAsync()).Step);
+    }
+
+    [Fact]
+    public async Task Change_BadPhone_ShowsPhoneMessageLive()
+    {
+        await SeedAsync(OnboardingStep.BusinessInfo);
+        var cut = RenderStep<BusinessInfoPage>();
+        cut.WaitForElement("input[name=phone]");
+
+        cut.Find("input[name=phone]").Change("call me maybe");
+
+        cut.WaitForAssertion(() => Assert.Contains("Enter a phone number", cut.Markup));
+    }
+
+    [Fact]
+    public async Task Submit_Valid_SavesAnswersAndMovesOn()
+    {
+        await SeedAsync(OnboardingStep.BusinessInfo, new OnboardingData
+        {
+            Business = new BusinessInfoModel { CompanyName = "Acme", Role = "Engineering", CompanySize = "11-50", Country = "JP", UseCase = "Monitoring" },
+        });
+        var cut = RenderStep<BusinessInfoPage>();
+        cut.WaitForElement("input[name=company]");
+
+        cut.Find("input[name=company]").Change("Acme K.K.");
+        cut.Find("form").Submit();
+
+        await WaitForStepAsync(OnboardingStep.EnterpriseInfo);
+        Assert.Equal("Acme K.K.", OnboardingData.Parse((await StoredSessionAsync()).Data).Business!.CompanyName);
+    }
+
+    private async Task WaitForStepAsync(OnboardingStep step)
+    {
+        for (var i = 0; i < 100 && (await StoredSessionAsync()).Step != step; i++) await Task.Delay(50);
+        Assert.Equal(step, (await StoredSessionAsync()).Step);
+    }
+}
+
+public sealed class EnterpriseInfoPageTests : StepPageContext
+{
+    [Fact]
+    public async Task Submit_BadBillingEmail_ShowsMessageAndStays()
+    {
+        await SeedAsync(OnboardingStep.EnterpriseInfo);
+        var cut = RenderStep<EnterpriseInfoPage>();
+        cut.WaitForElement("input[name=billingemail]");
+
+        cut.Find("input[name=billingemail]").Change("not-an-email");
+        cut.Find("form").Submit();
+
+        cut.WaitForAssertion(() => Assert.Contains("Enter a valid e-mail address", cut.Markup));
+        Assert.Equal(OnboardingStep.EnterpriseInfo, (await StoredSessionAsync()).Step);
+    }
+
+    [Fact]
+    public async Task Submit_Valid_MovesToSite()
+    {
+        await SeedAsync(OnboardingStep.EnterpriseInfo, new OnboardingData
+        {
+            Enterprise = new EnterpriseInfoModel { LegalEntityName = "Acme K.K.", Industry = "Retail", Address = "Tokyo", BillingEmail = "b@example.com" },
+        });
+        var cut = RenderStep<EnterpriseInfoPage>();
+        cut.WaitForElement("form");
+
+        cut.Find("form").Submit();
+
+        for (var i = 0; i < 100 && (await StoredSessionAsync()).Step != OnboardingStep.Site; i++) await Task.Delay(50);
+        Assert.Equal(OnboardingStep.Site, (await StoredSessionAsync()).Step);
+    }
+}
+
+public sealed class SitePageTests : StepPageContext
+{
+    [Fact]
+    public async Task Continue_NothingChosen_AsksToChoose_ThenChosenMovesOn()
+    {
+        await SeedAsync(OnboardingStep.Site);
+        var cut = RenderStep<SitePage>();
+        cut.WaitForElement("#step-submit");
+        Assert.Contains("cannot be changed later", cut.Markup);
+
+        cut.Find("#step-submit").Click();
+        cut.WaitForAssertion(() => Assert.Contains("Choose one of the options.", cut.Markup));
+
+        cut.FindAll("[role=radio]")[1].Click();
+        cut.Find("#step-submit").Click();
+        for (var i = 0; i < 100 && (await StoredSessionAsync()).Step != OnboardingStep.Organization; i++) await Task.Delay(50);
+        var stored = await StoredSessionAsync();
+        Assert.Equal(OnboardingStep.Organization, stored.Step);
+        Assert.Equal("cn-northwest-1", OnboardingData.Parse(stored.Data).SiteId);
+    }
+}
+
+public sealed class OrganizationPageTests : StepPageContext
+{
+    [Fact]
+    public async Task Submit_EmptyName_ShowsMessage_ThenNamedMovesOn()
+    {
+        await SeedAsync(OnboardingStep.Organization);
+        var cut = RenderStep<OrganizationPage>();
+        cut.WaitForElement("input[name=org-name]");
+
+        cut.Find("form").Submit();
+        cut.WaitForAssertion(() => Assert.Contains("This field is required.", cut.Markup));
+
+        cut.Find("input[name=org-name]").Change("Acme");
+        cut.Find("form").Submit();
+        for (var i = 0; i < 100 && (await StoredSessionAsync()).Step != OnboardingStep.Workspace; i++) await Task.Delay(50);
+        Assert.Equal("Acme", OnboardingData.Parse((await StoredSessionAsync()).Data).Organization!.Name);
+    }
+}
+
+public sealed class WorkspacePageTests : StepPageContext
+{
+    [Fact]
+    public async Task Render_WarnsLanguageIsPermanent_SubmitNamedMovesToReview()
+    {
+        await SeedAsync(OnboardingStep.Workspace, new OnboardingData { Organization = new OrganizationChoice { Mode = ChoiceMode.New, Name = "Acme" } });
+        var cut = RenderStep<WorkspacePage>();
+        cut.WaitForElement("input[name=ws-name]");
+        Assert.Contains("cannot be changed after creation", cut.Markup);
+
+        cut.Find("form").Submit();
+        cut.WaitForAssertion(() => Assert.Contains("This field is required.", cut.Markup));
+        cut.Find("input[name=ws-name]").Change("Production");
+        cut.Find("form").Submit();
+
+        for (var i = 0; i < 100 && (await StoredSessionAsync()).Step != OnboardingStep.Review; i++) await Task.Delay(50);
+        var choice = OnboardingData.Parse((await StoredSessionAsync()).Data).Workspace!;
+        Assert.Equal(("Production", "en"), (choice.Name, choice.Language));
+    }
+}
+
+public sealed class ReviewPageTests : StepPageContext
+{
+    [Fact]
+    public async Task Link_ShowsSummaryAndLinks()
+    {
+        await SeedAsync(OnboardingStep.Review, new OnboardingData
+        {
+            SiteId = "us-west-2",
+            Organization = new OrganizationChoice { Mode = ChoiceMode.New, Name = "Acme" },
+            Workspace = new WorkspaceChoice { Mode = ChoiceMode.New, Name = "Production", Language = "ja" },
+        });
+        var cut = RenderStep<ReviewPage>();
+        cut.WaitForElement("#step-submit");
+        Assert.Contains("Acme", cut.Markup);
+        Assert.True(cut.Markup.Contains("Overseas 1 (Oregon)"), cut.Markup);
+
+        cut.Find("#step-submit").Click();
+
+        for (var i = 0; i < 100 && (await StoredSessionAsync()).Step != OnboardingStep.Linked; i++) await Task.Delay(50);
+        Assert.Equal(OnboardingStep.Linked, (await StoredSessionAsync()).Step);
+    }
+}
