@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
 using Portal.Onboarding;
@@ -15,41 +14,11 @@ public sealed class AccountJourneyTests(BrowserFixture browser) : IClassFixture<
 
     public async Task DisposeAsync() => await app.DisposeAsync();
 
-    private async Task<IPage> LandAsync()
-    {
-        var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = app.BaseAddress.ToString(), Locale = "en-US" });
-        var page = await context.NewPageAsync();
-        await page.GotoAsync("dev/marketplace");
-        await page.WaitForCircuitAsync();
-        await page.Locator("#subscribe").ClickAsync();
-        await page.Locator("#setup-account").ClickAsync();
-        await page.WaitForURLAsync("**/onboarding");
-        await page.WaitForCircuitAsync();
-        await page.GetByRole(AriaRole.Button, new() { Name = "Continue" }).ClickAsync();
-        await page.WaitForURLAsync("**/onboarding/account");
-        await page.WaitForCircuitAsync();
-        return page;
-    }
+    private async Task<IPage> LandAsync() => await BuyerSteps.LandAtAccountAsync(await browser.Browser.NewContextAsync(app));
 
-    private async Task<string> LatestCodeAsync(string email)
-    {
-        await using var db = app.CreateDbContext();
-        var mail = await db.EmailMessages.Where(m => m.To == email).OrderByDescending(m => m.CreatedAt).FirstAsync();
-        return Regex.Match(mail.TextBody, @"\b\d{6}\b").Value;
-    }
+    private Task<string> LatestCodeAsync(string email) => BuyerSteps.LatestCodeAsync(app, email);
 
-    private static async Task RegisterAsync(IPage page, string email)
-    {
-        await page.GetByRole(AriaRole.Tab, new() { Name = "Create account" }).ClickAsync();
-        await page.GetByLabel("Your name").FillAsync("Ada Buyer");
-        await page.Locator("input[name=register-email]").FillAsync(email);
-        await page.Locator("input[name=register-password]").FillAsync("Str0ng!Passw0rd");
-        await page.Locator("input[name=register-confirm]").FillAsync("Str0ng!Passw0rd");
-        await page.Locator(".rz-chkbox:has(input[name=register-terms])").ClickAsync();
-        await page.Locator("#register-submit").ClickAsync();
-        await page.WaitForURLAsync("**/onboarding/verify-email");
-        await page.WaitForCircuitAsync();
-    }
+    private static Task RegisterAsync(IPage page, string email) => BuyerSteps.RegisterAsync(page, email);
 
     [Fact]
     public async Task Register_VerifyByCode_ContinuesSignedInAtBusinessStep()

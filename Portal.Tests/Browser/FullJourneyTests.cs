@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
 using Portal.Email;
@@ -32,31 +31,9 @@ public sealed class FullJourneyTests(BrowserFixture browser) : IClassFixture<Bro
     [Fact]
     public async Task NewUserPayg_LandToBilling_LinksAndSendsConfirmation()
     {
-        var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = app.BaseAddress.ToString(), Locale = "en-US" });
-        var page = await context.NewPageAsync();
-        await page.GotoAsync("dev/marketplace");
-        await page.WaitForCircuitAsync();
-        await page.Locator("#subscribe").ClickAsync();
-        await page.Locator("#setup-account").ClickAsync();
-        await page.WaitForURLAsync("**/onboarding");
-        await page.WaitForCircuitAsync();
-        await page.GetByRole(AriaRole.Button, new() { Name = "Continue" }).ClickAsync();
-        await page.WaitForURLAsync("**/onboarding/account");
-        await page.WaitForCircuitAsync();
-
-        await page.GetByRole(AriaRole.Tab, new() { Name = "Create account" }).ClickAsync();
-        await page.Locator("input[name=register-name]").FillAsync("Ada Buyer");
-        await page.Locator("input[name=register-email]").FillAsync("ada@example.com");
-        await page.Locator("input[name=register-password]").FillAsync("Str0ng!Passw0rd");
-        await page.Locator("input[name=register-confirm]").FillAsync("Str0ng!Passw0rd");
-        await page.Locator(".rz-chkbox:has(input[name=register-terms])").ClickAsync();
-        await page.Locator("#register-submit").ClickAsync();
-        await page.WaitForURLAsync("**/onboarding/verify-email");
-        await page.WaitForCircuitAsync();
-        string code;
-        await using (var db = app.CreateDbContext())
-            code = Regex.Match((await db.EmailMessages.SingleAsync()).TextBody, @"\b\d{6}\b").Value;
-        await page.Locator("input[name=verify-code]").FillAsync(code);
+        var page = await BuyerSteps.LandAtAccountAsync(await browser.Browser.NewContextAsync(app));
+        await BuyerSteps.RegisterAsync(page, "ada@example.com");
+        await page.Locator("input[name=verify-code]").FillAsync(await BuyerSteps.LatestCodeAsync(app, "ada@example.com"));
         await page.Locator("#verify-submit").ClickAsync();
 
         await page.WaitForURLAsync("**/onboarding/business");

@@ -13,32 +13,9 @@ namespace Portal.Tests.Browser;
 /// <summary>An existing user and organization, verification by link, and resuming after the portal restarts.</summary>
 public sealed class ReturningBuyerTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
-    private static async Task<IPage> LandAsync(IBrowserContext context)
-    {
-        var page = await context.NewPageAsync();
-        await page.GotoAsync("dev/marketplace");
-        await page.WaitForCircuitAsync();
-        await page.Locator("#subscribe").ClickAsync();
-        await page.Locator("#setup-account").ClickAsync();
-        await page.WaitForURLAsync("**/onboarding");
-        await page.WaitForCircuitAsync();
-        await page.GetByRole(AriaRole.Button, new() { Name = "Continue" }).ClickAsync();
-        await page.WaitForURLAsync("**/onboarding/account");
-        await page.WaitForCircuitAsync();
-        return page;
-    }
+    private static Task<IPage> LandAsync(IBrowserContext context) => BuyerSteps.LandAtAccountAsync(context);
 
-    private static async Task RegisterAsync(IPage page, string email)
-    {
-        await page.GetByRole(AriaRole.Tab, new() { Name = "Create account" }).ClickAsync();
-        await page.Locator("input[name=register-name]").FillAsync("Ada Buyer");
-        await page.Locator("input[name=register-email]").FillAsync(email);
-        await page.Locator("input[name=register-password]").FillAsync("Str0ng!Passw0rd");
-        await page.Locator("input[name=register-confirm]").FillAsync("Str0ng!Passw0rd");
-        await page.Locator(".rz-chkbox:has(input[name=register-terms])").ClickAsync();
-        await page.Locator("#register-submit").ClickAsync();
-        await page.WaitForURLAsync("**/onboarding/verify-email");
-    }
+    private static Task RegisterAsync(IPage page, string email) => BuyerSteps.RegisterAsync(page, email);
 
     [Fact]
     public async Task ExistingUser_ExistingOrganizationAndWorkspace_SignsInBindsAndLinks()

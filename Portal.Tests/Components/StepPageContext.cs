@@ -96,6 +96,13 @@ public abstract class StepPageContext : BunitContext, IAsyncLifetime
             .AddCascadingValue(Task.FromResult(new AuthenticationState(user))));
     }
 
+    /// <summary>Waits (bounded) for the page's save to reach the database, then checks the stored step.</summary>
+    protected async Task WaitForStepAsync(OnboardingStep step)
+    {
+        for (var i = 0; i < 100 && (await StoredSessionAsync()).Step != step; i++) await Task.Delay(50);
+        Assert.Equal(step, (await StoredSessionAsync()).Step);
+    }
+
     protected async Task<OnboardingSession> StoredSessionAsync()
     {
         await using var db = App.CreateDbContext();

@@ -60,12 +60,6 @@ public sealed class BusinessInfoPageTests : StepPageContext
         await WaitForStepAsync(OnboardingStep.EnterpriseInfo);
         Assert.Equal("Acme K.K.", OnboardingData.Parse((await StoredSessionAsync()).Data).Business!.CompanyName);
     }
-
-    private async Task WaitForStepAsync(OnboardingStep step)
-    {
-        for (var i = 0; i < 100 && (await StoredSessionAsync()).Step != step; i++) await Task.Delay(50);
-        Assert.Equal(step, (await StoredSessionAsync()).Step);
-    }
 }
 
 public sealed class EnterpriseInfoPageTests : StepPageContext
@@ -96,8 +90,7 @@ public sealed class EnterpriseInfoPageTests : StepPageContext
 
         cut.Find("form").Submit();
 
-        for (var i = 0; i < 100 && (await StoredSessionAsync()).Step != OnboardingStep.Site; i++) await Task.Delay(50);
-        Assert.Equal(OnboardingStep.Site, (await StoredSessionAsync()).Step);
+        await WaitForStepAsync(OnboardingStep.Site);
     }
 }
 
@@ -116,7 +109,7 @@ public sealed class SitePageTests : StepPageContext
 
         cut.FindAll("[role=radio]")[1].Click();
         cut.Find("#step-submit").Click();
-        for (var i = 0; i < 100 && (await StoredSessionAsync()).Step != OnboardingStep.Organization; i++) await Task.Delay(50);
+        await WaitForStepAsync(OnboardingStep.Organization);
         var stored = await StoredSessionAsync();
         Assert.Equal(OnboardingStep.Organization, stored.Step);
         Assert.Equal("cn-northwest-1", OnboardingData.Parse(stored.Data).SiteId);
@@ -137,7 +130,7 @@ public sealed class OrganizationPageTests : StepPageContext
 
         cut.Find("input[name=org-name]").Change("Acme");
         cut.Find("form").Submit();
-        for (var i = 0; i < 100 && (await StoredSessionAsync()).Step != OnboardingStep.Workspace; i++) await Task.Delay(50);
+        await WaitForStepAsync(OnboardingStep.Workspace);
         Assert.Equal("Acme", OnboardingData.Parse((await StoredSessionAsync()).Data).Organization!.Name);
     }
 }
@@ -157,7 +150,7 @@ public sealed class WorkspacePageTests : StepPageContext
         cut.Find("input[name=ws-name]").Change("Production");
         cut.Find("form").Submit();
 
-        for (var i = 0; i < 100 && (await StoredSessionAsync()).Step != OnboardingStep.Review; i++) await Task.Delay(50);
+        await WaitForStepAsync(OnboardingStep.Review);
         var choice = OnboardingData.Parse((await StoredSessionAsync()).Data).Workspace!;
         Assert.Equal(("Production", "en"), (choice.Name, choice.Language));
     }
@@ -181,7 +174,6 @@ public sealed class ReviewPageTests : StepPageContext
 
         cut.Find("#step-submit").Click();
 
-        for (var i = 0; i < 100 && (await StoredSessionAsync()).Step != OnboardingStep.Linked; i++) await Task.Delay(50);
-        Assert.Equal(OnboardingStep.Linked, (await StoredSessionAsync()).Step);
+        await WaitForStepAsync(OnboardingStep.Linked);
     }
 }
