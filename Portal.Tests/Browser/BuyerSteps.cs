@@ -15,17 +15,18 @@ public static class BuyerSteps
         });
 
     /// <summary>Subscribes in the simulator, posts the token like AWS, and continues to the account step.</summary>
-    public static async Task<IPage> LandAtAccountAsync(IBrowserContext context)
+    public static async Task<IPage> LandAtAccountAsync(IBrowserContext context, string? awsAccount = null, string expectedPath = "/onboarding/account")
     {
         var page = await context.NewPageAsync();
         await page.GotoAsync("dev/marketplace");
         await page.WaitForCircuitAsync();
+        if (awsAccount is not null) await page.Locator("input[name=account]").FillAsync(awsAccount);
         await page.Locator("#subscribe").ClickAsync();
         await page.Locator("#setup-account").ClickAsync();
         await page.WaitForURLAsync("**/onboarding");
         await page.WaitForCircuitAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Continue" }).ClickAsync();
-        await page.WaitForURLAsync("**/onboarding/account");
+        await page.WaitForURLAsync("**" + expectedPath);
         await page.WaitForCircuitAsync();
         return page;
     }

@@ -116,3 +116,47 @@ public sealed class ReturningBuyerTests(BrowserFixture browser) : IClassFixture<
         await page.Locator("h1", new() { HasText = "Check your e-mail" }).WaitForAsync();
     }
 }
+
+/// <summary>Signed-in buyers skip the account step, and signing in on a second device continues the first one's session.</summary>
+public sealed class SignedInBuyerTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
+{
+    private static async Task<IPage> RegisterAndVerifyAsync(IBrowserContext context, PortalAppFactory app, string email, string account)
+    {
+        var page = await BuyerSteps.LandAtAccountAsync(context, account);
+        await BuyerSteps.RegisterAsync(page, email);
+        await page.Locator("input[name=verify-code]").FillAsync(await BuyerSteps.LatestCodeAsync(app, email));
+        await page.Locator("#verify-submit").ClickAsync();
+        await page.WaitForURLAsync("**/onboarding/business");
+        return page;
+    }
+
+    [Fact]
+    public async Task AlreadySignedIn_NewSubscription_SkipsAccountStep()
+    {
+        await using var app = new PortalAppFactory();
+        var context = await browser.Browser.NewContextAsync(app);
+        await RegisterAndVerifyAsync(context, app, "skip@example.com", "444444444444");
+
+        var page = await BuyerSteps.LandAtAccountAsync(context, "555555555555", expectedPath: "/onboarding/site");
+
+        await page.Locator("h1").WaitForAsync();
+        await using var db = app.CreateDbContext();
+        Assert.Equal(2, await db.OnboardingSessions.CountAsync(s => s.UserId != null));
+    }
+
+    [Fact]
+    public async Task SecondDevice_SignsIn_ContinuesFirstDevicesSession()
+    {
+        await using var app = new PortalAppFactory();
+        await RegisterAndVerifyAsync(await browser.Browser.NewContextAsync(app), app, "two@example.com", "666666666666");
+
+        var other = await BuyerSteps.LandAtAccountAsync(await browser.Browser.NewContextAsync(app), "666666666666");
+        await other.Locator("input[name=signin-email]").FillAsync("two@example.com");
+        await other.Locator("input[name=signin-password]").FillAsync("Str0ng!Passw0rd");
+        await other.Locator("#signin-submit").ClickAsync();
+
+        await other.WaitForURLAsync("**/onboarding/business");
+        await using var db = app.CreateDbContext();
+        Assert.Equal(1, await db.Subscriptions.CountAsync());
+    }
+}

@@ -31,6 +31,14 @@ public static class AccountEndpoints
         var user = userId is null ? null : await users.FindByIdAsync(userId);
         if (user is null || sessionId is null) return Results.LocalRedirect(OnboardingRoutes.PathFor(OnboardingStep.Account) + "?signin=expired");
         await signIn.SignInAsync(user, isPersistent: false);
+        var current = await sessions.FindAsync(sessionId, ctx.RequestAborted);
+        var furthest = current is null ? null : await sessions.FurthestForUserAsync(user.Id, current.SubscriptionId, ctx.RequestAborted);
+        if (current is not null && furthest is not null && furthest.Id != current.Id && furthest.Step > OnboardingStep.VerifyEmail)
+        {
+            // This buyer got further on another device: this browser continues that session.
+            cookie.Write(ctx, furthest.Id);
+            return Results.LocalRedirect(OnboardingRoutes.PathFor(furthest.Step));
+        }
         return Results.LocalRedirect(await AdvanceAsync(sessions, sessionId.Value, user, ctx.RequestAborted));
     }
 

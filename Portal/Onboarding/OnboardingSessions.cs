@@ -17,6 +17,18 @@ public sealed class OnboardingSessions(IDbContextFactory<PortalDbContext> factor
         return await db.OnboardingSessions.AsNoTracking().Include(s => s.Subscription).FirstOrDefaultAsync(s => s.Id == id, ct);
     }
 
+    /// <summary>
+    /// The same buyer's session for the same subscription that got furthest, e.g. one started on another device:
+    /// signing in on a second device continues there instead of starting over.
+    /// </summary>
+    public async Task<OnboardingSession?> FurthestForUserAsync(string userId, Guid subscriptionId, CancellationToken ct = default)
+    {
+        await using var db = factory.CreateDbContext();
+        var candidates = await db.OnboardingSessions.AsNoTracking()
+            .Where(s => s.UserId == userId && s.SubscriptionId == subscriptionId).ToListAsync(ct);
+        return candidates.OrderByDescending(s => s.Step).ThenByDescending(s => s.UpdatedAt).FirstOrDefault();
+    }
+
     /// <summary>What the transition guards need to know about this session and its user right now.</summary>
     public async Task<FlowContext> ContextAsync(OnboardingSession session, string? signedInUserId)
     {
