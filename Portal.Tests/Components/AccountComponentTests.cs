@@ -16,9 +16,9 @@ public sealed class RegisterFormTests : StepPageContext
         var submitted = false;
         var cut = Render<RegisterForm>(p => p.Add(f => f.OnSubmit, (RegisterModel _) => submitted = true));
 
-        cut.Find("input[name=register-email]").Change("nope");
-        cut.Find("input[name=register-password]").Change("short");
-        cut.Find("input[name=register-confirm]").Change("other");
+        cut.Find("input[name=register-email]").Input("nope");
+        cut.Find("input[name=register-password]").Input("short");
+        cut.Find("input[name=register-confirm]").Input("other");
         cut.Find("form").Submit();
 
         Assert.False(submitted);
@@ -35,10 +35,10 @@ public sealed class RegisterFormTests : StepPageContext
         RegisterModel? submitted = null;
         var cut = Render<RegisterForm>(p => p.Add(f => f.OnSubmit, (RegisterModel m) => submitted = m));
 
-        cut.Find("input[name=register-name]").Change("Ada");
-        cut.Find("input[name=register-email]").Change("ada@example.com");
-        cut.Find("input[name=register-password]").Change("Str0ng!Passw0rd");
-        cut.Find("input[name=register-confirm]").Change("Str0ng!Passw0rd");
+        cut.Find("input[name=register-name]").Input("Ada");
+        cut.Find("input[name=register-email]").Input("ada@example.com");
+        cut.Find("input[name=register-password]").Input("Str0ng!Passw0rd");
+        cut.Find("input[name=register-confirm]").Input("Str0ng!Passw0rd");
         cut.Find(".rz-chkbox").Click();
         cut.Find("form").Submit();
 
@@ -79,11 +79,11 @@ public sealed class VerifyEmailPageTests : StepPageContext
         cut.WaitForElement("input[name=verify-code]");
         Assert.Contains("c@example.com", cut.Markup);
 
-        cut.Find("input[name=verify-code]").Change("12345");
+        cut.Find("input[name=verify-code]").Input("12345");
         cut.Find("form").Submit();
         cut.WaitForAssertion(() => Assert.Contains("Enter the 6 digits", cut.Markup));
 
-        cut.Find("input[name=verify-code]").Change("000000");
+        cut.Find("input[name=verify-code]").Input("000000");
         cut.Find("form").Submit();
         cut.WaitForAssertion(() => Assert.True(cut.Markup.Contains("That code is not right") || cut.Markup.Contains("account/handoff")));
         Assert.Equal(OnboardingStep.VerifyEmail, (await StoredSessionAsync()).Step);

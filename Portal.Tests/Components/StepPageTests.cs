@@ -39,7 +39,7 @@ public sealed class BusinessInfoPageTests : StepPageContext
         var cut = RenderStep<BusinessInfoPage>();
         cut.WaitForElement("input[name=phone]");
 
-        cut.Find("input[name=phone]").Change("call me maybe");
+        cut.Find("input[name=phone]").Input("call me maybe");
 
         cut.WaitForAssertion(() => Assert.Contains("Enter a phone number", cut.Markup));
     }
@@ -54,7 +54,7 @@ public sealed class BusinessInfoPageTests : StepPageContext
         var cut = RenderStep<BusinessInfoPage>();
         cut.WaitForElement("input[name=company]");
 
-        cut.Find("input[name=company]").Change("Acme K.K.");
+        cut.Find("input[name=company]").Input("Acme K.K.");
         cut.Find("form").Submit();
 
         await WaitForStepAsync(OnboardingStep.EnterpriseInfo);
@@ -71,7 +71,7 @@ public sealed class EnterpriseInfoPageTests : StepPageContext
         var cut = RenderStep<EnterpriseInfoPage>();
         cut.WaitForElement("input[name=billingemail]");
 
-        cut.Find("input[name=billingemail]").Change("not-an-email");
+        cut.Find("input[name=billingemail]").Input("not-an-email");
         cut.Find("form").Submit();
 
         cut.WaitForAssertion(() => Assert.Contains("Enter a valid e-mail address", cut.Markup));
@@ -128,7 +128,7 @@ public sealed class OrganizationPageTests : StepPageContext
         cut.Find("form").Submit();
         cut.WaitForAssertion(() => Assert.Contains("This field is required.", cut.Markup));
 
-        cut.Find("input[name=org-name]").Change("Acme");
+        cut.Find("input[name=org-name]").Input("Acme");
         cut.Find("form").Submit();
         await WaitForStepAsync(OnboardingStep.Workspace);
         Assert.Equal("Acme", OnboardingData.Parse((await StoredSessionAsync()).Data).Organization!.Name);
@@ -147,7 +147,7 @@ public sealed class WorkspacePageTests : StepPageContext
 
         cut.Find("form").Submit();
         cut.WaitForAssertion(() => Assert.Contains("This field is required.", cut.Markup));
-        cut.Find("input[name=ws-name]").Change("Production");
+        cut.Find("input[name=ws-name]").Input("Production");
         cut.Find("form").Submit();
 
         await WaitForStepAsync(OnboardingStep.Review);
