@@ -177,3 +177,36 @@ public sealed class ReviewPageTests : StepPageContext
         await WaitForStepAsync(OnboardingStep.Linked);
     }
 }
+
+public sealed class LandingAndLinkedPageTests : StepPageContext
+{
+    [Fact]
+    public async Task StartPage_ShowsProductOfferMaskedAccount_ContinueMovesOn()
+    {
+        await SeedAsync(OnboardingStep.Landing, newUser: false);
+        var cut = RenderStep<Portal.Onboarding.Pages.OnboardingStartPage>();
+        cut.WaitForAssertion(() => Assert.Contains("Finish setting up Test Analytics", cut.Find("h1").TextContent));
+        Assert.Contains("********9012", cut.Markup);
+        Assert.DoesNotContain("123456789012", cut.Markup);
+
+        cut.Find(".portal-actions button").Click();
+
+        await WaitForStepAsync(OnboardingStep.Site); // a returning, signed-in and verified user skips the account and business steps
+    }
+
+    [Fact]
+    public async Task LinkedPage_ConfirmsBillingAndOffersWorkspace()
+    {
+        var workspace = Guid.NewGuid();
+        await SeedAsync(OnboardingStep.Linked, new OnboardingData
+        {
+            Organization = new OrganizationChoice { Mode = ChoiceMode.New, Name = "Acme" }, LinkedWorkspaceId = workspace,
+        });
+
+        var cut = RenderStep<LinkedPage>();
+
+        cut.WaitForAssertion(() => Assert.Contains("You are all set", cut.Find("h1").TextContent));
+        Assert.Contains("The organization Acme is now connected", cut.Markup);
+        Assert.EndsWith($"workspaces/{workspace}", cut.Find("#go-workspace").GetAttribute("href"));
+    }
+}
