@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using System.ComponentModel.DataAnnotations;
 
 namespace Portal.Email;
@@ -10,7 +11,7 @@ public sealed class EmailOptions
 
     public EmailMode Mode { get; set; } = EmailMode.Smtp;
     [EmailAddress] public string? From { get; set; }
-    public SmtpSettings Smtp { get; set; } = new();
+    [ValidateObjectMembers] public SmtpSettings Smtp { get; set; } = new();
     /// <summary>First retry delay after a failed delivery; doubles each time, capped at an hour.</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")] public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(30);
     [Range(1, 100)] public int MaxAttempts { get; set; } = 10;

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using System.ComponentModel.DataAnnotations;
 
 namespace Portal.Marketplace;
@@ -21,9 +22,9 @@ public sealed class MarketplaceOptions
     /// <summary>Where a buyer goes to start again when a token is bad: AWS Marketplace itself unless a product says otherwise.</summary>
     [Required, Url] public string ListingUrl { get; set; } = "https://aws.amazon.com/marketplace";
 
-    public List<MarketplaceProduct> Products { get; set; } = [];
+    [ValidateEnumeratedItems] public List<MarketplaceProduct> Products { get; set; } = [];
 
-    [Required] public AwsCallOptions Calls { get; set; } = new();
+    [Required, ValidateObjectMembers] public AwsCallOptions Calls { get; set; } = new();
 
     public MarketplaceProduct? FindProduct(string? productCode) =>
         Products.FirstOrDefault(p => string.Equals(p.ProductCode, productCode, StringComparison.Ordinal));

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using System.ComponentModel.DataAnnotations;
 
 namespace Portal.Onboarding;
@@ -7,10 +8,10 @@ public sealed class OnboardingOptions
     public const string SectionName = "Onboarding";
 
     /// <summary>Where workspaces can be created; chosen once, never changed. One site skips the step.</summary>
-    [MinLength(1)] public List<SiteOption> Sites { get; set; } = [];
+    [MinLength(1), ValidateEnumeratedItems] public List<SiteOption> Sites { get; set; } = [];
 
     /// <summary>Workspace languages (of alerts and templates, not of the UI).</summary>
-    [MinLength(1)] public List<LanguageOption> WorkspaceLanguages { get; set; } = [];
+    [MinLength(1), ValidateEnumeratedItems] public List<LanguageOption> WorkspaceLanguages { get; set; } = [];
 
     /// <summary>The guides give a contract a new organization; a vendor may let buyers pick an existing one.</summary>
     public bool ContractMayUseExistingOrganization { get; set; }
@@ -22,7 +23,7 @@ public sealed class OnboardingOptions
     public Dictionary<string, FieldRule> Fields { get; set; } = [];
 
     /// <summary>What the last page offers once linked (e.g. "Create your first service"): title and absolute or local URL.</summary>
-    public List<NextStepLink> NextSteps { get; set; } = [];
+    [ValidateEnumeratedItems] public List<NextStepLink> NextSteps { get; set; } = [];
 
     public FieldRule RuleFor(string field) => Fields.TryGetValue(field, out var rule) ? rule
         : field is nameof(BusinessInfoModel.Phone) or nameof(EnterpriseInfoModel.TaxId) ? FieldRule.Optional : FieldRule.Required;

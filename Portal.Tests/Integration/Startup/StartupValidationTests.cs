@@ -1,0 +1,38 @@
+using Microsoft.Extensions.Options;
+using Portal.Tests.Infrastructure;
+
+namespace Portal.Tests.Integration.Startup;
+
+/// <summary>Invalid settings stop start-up with a message that names the key (CONTRACT.md).</summary>
+public sealed class StartupValidationTests
+{
+    [Theory]
+    [InlineData("Marketplace:Region", "not a region", "Marketplace:Region")]
+    [InlineData("Email:Mode", "Smtp", "Email:Smtp:Host")]
+    [InlineData("Brand:SupportUrl", "not-a-url", "SupportUrl")]
+    [InlineData("Marketplace:Calls:MaxAttempts", "0", "MaxAttempts")]
+    public async Task Start_InvalidSetting_FailsNamingTheKey(string key, string value, string named)
+    {
+        await using var app = new PortalAppFactory(new Dictionary<string, string?> { [key] = value });
+
+        var ex = Assert.ThrowsAny<Exception>(() => app.BaseAddress);
+
+        var validation = ex as OptionsValidationException ?? ex.InnerException as OptionsValidationException;
+        Assert.NotNull(validation);
+        Assert.Contains(named, validation.Message);
+    }
+
+    [Fact]
+    public async Task Start_NoProducts_FailsNamingTheKey()
+    {
+        await using var app = new PortalAppFactory(new Dictionary<string, string?>
+        {
+            ["Marketplace:Products:0:ProductCode"] = "", ["Marketplace:Products:0:Name"] = "",
+            ["Marketplace:Products:1:ProductCode"] = "", ["Marketplace:Products:1:Name"] = "",
+        });
+
+        var ex = Assert.ThrowsAny<Exception>(() => app.BaseAddress);
+
+        Assert.Contains("Marketplace:Products", (ex as OptionsValidationException ?? ex.InnerException)?.Message);
+    }
+}
