@@ -23,6 +23,7 @@ public abstract class PortalDbContext(DbContextOptions options) : IdentityDbCont
     public DbSet<Email.EmailMessage> EmailMessages => Set<Email.EmailMessage>();
     public DbSet<EmailVerification> EmailVerifications => Set<EmailVerification>();
     public DbSet<SignInTicket> SignInTickets => Set<SignInTicket>();
+    public DbSet<Marketplace.Lifecycle.MarketplaceNotification> MarketplaceNotifications => Set<Marketplace.Lifecycle.MarketplaceNotification>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -34,12 +34,17 @@ public static class MarketplaceExtensions
         builder.Services.AddSingleton<SimulatorState>();
         builder.Services.AddScoped<LandingService>();
         builder.Services.AddScoped<SubscriptionRegistrar>();
+        builder.Services.AddSingleton<Portal.Marketplace.Lifecycle.SnsSignatureVerifier>();
+        builder.Services.AddScoped<Portal.Marketplace.Lifecycle.LifecycleService>();
+        builder.Services.AddHttpClient("sns-certificates", c => c.Timeout = TimeSpan.FromSeconds(10));
+        builder.Services.AddHttpClient("sns-confirm", c => c.Timeout = TimeSpan.FromSeconds(10));
         return builder;
     }
 
     public static WebApplication MapMarketplace(this WebApplication app)
     {
         app.MapMarketplaceLanding();
+        app.MapSnsNotifications();
         if (app.Services.GetRequiredService<IOptions<MarketplaceOptions>>().Value.Mode == MarketplaceMode.Simulator)
             app.MapMarketplaceSimulator();
         return app;

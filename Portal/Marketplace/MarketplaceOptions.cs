@@ -26,6 +26,8 @@ public sealed class MarketplaceOptions
 
     [Required, ValidateObjectMembers] public AwsCallOptions Calls { get; set; } = new();
 
+    [Required] public SnsOptions Sns { get; set; } = new();
+
     public MarketplaceProduct? FindProduct(string? productCode) =>
         Products.FirstOrDefault(p => string.Equals(p.ProductCode, productCode, StringComparison.Ordinal));
 }
@@ -48,4 +50,14 @@ public sealed class AwsCallOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:01:00")] public TimeSpan MaxDelay { get; set; } = TimeSpan.FromSeconds(2);
     /// <summary>No call, retries included, takes longer than this: a buyer is waiting on the landing.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")] public TimeSpan MaxTotalTime { get; set; } = TimeSpan.FromSeconds(10);
+}
+
+/// <summary>Amazon SNS lifecycle notifications; with no topics configured the endpoint is off.</summary>
+public sealed class SnsOptions
+{
+    public List<string> TopicArns { get; set; } = [];
+    /// <summary>Where signing certificates may come from: SNS's own hosts, incl. the China partition.</summary>
+    [Required] public string CertificateUrlPattern { get; set; } = @"^https://sns\.[a-z0-9-]+\.amazonaws\.com(\.cn)?/SimpleNotificationService-[a-zA-Z0-9]+\.pem$";
+    /// <summary>Which SubscribeURLs the portal will visit to confirm a subscription.</summary>
+    [Required] public string SubscribeUrlPattern { get; set; } = @"^https://sns\.[a-z0-9-]+\.amazonaws\.com(\.cn)?/\?Action=ConfirmSubscription&";
 }

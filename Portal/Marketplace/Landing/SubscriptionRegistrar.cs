@@ -11,7 +11,7 @@ namespace Portal.Marketplace.Landing;
 /// Records a resolved customer: one subscription per AWS key, one onboarding session per token (or per browser),
 /// written together. Concurrent landings race on unique indexes; the loser re-reads what the winner wrote.
 /// </summary>
-public sealed class SubscriptionRegistrar(IDbContextFactory<PortalDbContext> factory, TimeProvider time)
+public sealed class SubscriptionRegistrar(IDbContextFactory<PortalDbContext> factory, Lifecycle.LifecycleService lifecycle, TimeProvider time)
 {
     public async Task<Guid> RegisterAsync(ResolveCustomerResponse customer, OfferType offer, string tokenHash,
         Guid? browserSessionId, CancellationToken ct)
@@ -76,6 +76,8 @@ public sealed class SubscriptionRegistrar(IDbContextFactory<PortalDbContext> fac
             Details = $"account {c.CustomerAWSAccountId}, offer {offer}",
         });
         await db.SaveChangesAsync(ct);
+        // AWS may have announced this subscription (subscribe-success…) before its buyer landed.
+        if (isNew) await lifecycle.ApplyPendingAsync(subscription.Id, ct);
         return session.Id;
     }
 

@@ -1,0 +1,40 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace Portal.Marketplace.Lifecycle;
+
+/// <summary>
+/// A lifecycle message received from AWS, kept once per MessageId (the primary key is the de-duplication). One for a
+/// customer not yet onboarded waits here, unapplied, until the subscription appears.
+/// </summary>
+public sealed class MarketplaceNotification
+{
+    public required string MessageId { get; init; }
+    public required string Source { get; init; }
+    public LifecycleAction Action { get; init; }
+    public required string ProductCode { get; init; }
+    public string? CustomerIdentifier { get; init; }
+    public string? CustomerAwsAccountId { get; init; }
+    public string? LicenseArn { get; init; }
+    public DateTimeOffset ReceivedAt { get; init; }
+    public Guid? SubscriptionId { get; set; }
+    public DateTimeOffset? AppliedAt { get; set; }
+    public string? Outcome { get; set; }
+}
+
+internal sealed class MarketplaceNotificationConfiguration : Microsoft.EntityFrameworkCore.IEntityTypeConfiguration<MarketplaceNotification>
+{
+    public void Configure(Microsoft.EntityFrameworkCore.Metadata.Builders.EntityTypeBuilder<MarketplaceNotification> b)
+    {
+        b.ToTable("MarketplaceNotifications");
+        b.HasKey(n => n.MessageId);
+        b.Property(n => n.MessageId).HasMaxLength(128);
+        b.Property(n => n.Source).HasMaxLength(16);
+        b.Property(n => n.Action).HasConversion<string>().HasMaxLength(32);
+        b.Property(n => n.ProductCode).HasMaxLength(255);
+        b.Property(n => n.CustomerIdentifier).HasMaxLength(255);
+        b.Property(n => n.CustomerAwsAccountId).HasMaxLength(32);
+        b.Property(n => n.LicenseArn).HasMaxLength(512);
+        b.Property(n => n.Outcome).HasMaxLength(200);
+        b.HasIndex(n => new { n.ProductCode, n.AppliedAt });
+    }
+}
