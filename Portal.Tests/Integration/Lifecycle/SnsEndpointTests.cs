@@ -185,3 +185,44 @@ public sealed class SnsEndpointTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
 }
+
+/// <summary>Different lifecycle messages for one subscription, applied at the same moment, never overwrite each other.</summary>
+public sealed class LifecycleConcurrencyTests
+{
+    [Theory]
+    [InlineData("Sqlite")]
+    [InlineData("Postgres")]
+    public async Task Receive_ManyMessagesAtOnce_EachAppliedOnceAndFinalStatusConsistent(string provider)
+    {
+        await using var pg = provider == "Postgres" ? await PostgresDatabase.CreateAsync() : null;
+        await using var app = new PortalAppFactory(postgresConnection: pg?.ConnectionString);
+        _ = app.BaseAddress;
+        await using (var db = app.CreateDbContext())
+        {
+            db.Subscriptions.Add(new MarketplaceSubscription
+            {
+                ProductCode = "p", CustomerAwsAccountId = "123456789012", LicenseArn = "arn:l", CreatedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow,
+            });
+            await db.SaveChangesAsync();
+        }
+        MarketplaceNotification Message(LifecycleAction action) => new()
+        {
+            MessageId = Guid.NewGuid().ToString(), Source = "sns", Action = action, ProductCode = "p", LicenseArn = "arn:l", ReceivedAt = DateTimeOffset.UtcNow,
+        };
+        var messages = Enumerable.Range(0, 10).Select(_ => Message(LifecycleAction.SubscribeSuccess))
+            .Append(Message(LifecycleAction.UnsubscribePending)).Append(Message(LifecycleAction.EntitlementUpdated)).ToList();
+
+        var results = await Task.WhenAll(messages.Select(async m =>
+        {
+            using var scope = app.Services.CreateScope();
+            return await scope.ServiceProvider.GetRequiredService<LifecycleService>().ReceiveAsync(m);
+        }));
+
+        Assert.All(results, r => Assert.Equal(NotificationResult.Applied, r));
+        await using var check = app.CreateDbContext();
+        Assert.Equal(12, await check.MarketplaceNotifications.CountAsync(n => n.AppliedAt != null));
+        Assert.Equal(12, await check.AuditEvents.CountAsync(e => e.Type.StartsWith("subscription.")));
+        // Whatever the order, the pending cancellation is never lost: no subscribe-success can move it back.
+        Assert.Equal(SubscriptionStatus.PendingCancellation, (await check.Subscriptions.SingleAsync()).Status);
+    }
+}

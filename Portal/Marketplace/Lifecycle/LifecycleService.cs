@@ -8,62 +8,96 @@ namespace Portal.Marketplace.Lifecycle;
 public enum NotificationResult { Applied, Duplicate, Deferred }
 
 /// <summary>
-/// Applies lifecycle messages to subscriptions exactly once: the message row and the status change are saved
-/// together, so a redelivery (same MessageId) finds the row and changes nothing.
+/// Applies lifecycle messages to subscriptions exactly once: the message row, its audit event and the status change
+/// are one transaction, so a redelivery (same MessageId) changes nothing. The status moves by a conditional update
+/// (only from the status it was read in), so two different messages arriving at once cannot overwrite each other.
 /// </summary>
 public sealed class LifecycleService(IDbContextFactory<PortalDbContext> factory, TimeProvider time, ILogger<LifecycleService> logger)
 {
+    private const int MaxAttempts = 5;
+
     public async Task<NotificationResult> ReceiveAsync(MarketplaceNotification notification, CancellationToken ct = default)
     {
-        await using var db = factory.CreateDbContext();
-        if (await db.MarketplaceNotifications.AnyAsync(n => n.MessageId == notification.MessageId, ct)) return NotificationResult.Duplicate;
-        var subscription = await FindAsync(db, notification, ct);
-        db.MarketplaceNotifications.Add(notification);
-        if (subscription is not null) Apply(db, subscription, notification);
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            await db.SaveChangesAsync(ct);
+            await using var db = factory.CreateDbContext();
+            if (await db.MarketplaceNotifications.AnyAsync(n => n.MessageId == notification.MessageId, ct)) return NotificationResult.Duplicate;
+            var subscription = await FindAsync(db, notification, ct);
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            try
+            {
+                if (subscription is not null && !await TryApplyAsync(db, subscription, notification, stored: false, ct))
+                {
+                    await tx.RollbackAsync(ct);
+                    if (attempt < MaxAttempts) continue; // another message moved it first: read again and re-apply
+                    throw new DbUpdateConcurrencyException($"Subscription {subscription.Id} kept changing under message {notification.MessageId}.");
+                }
+                db.MarketplaceNotifications.Add(notification);
+                await db.SaveChangesAsync(ct);
+                await tx.CommitAsync(ct);
+            }
+            catch (DbUpdateException ex) when (DbErrors.IsUniqueViolation(ex))
+            {
+                return NotificationResult.Duplicate; // the same message, delivered twice at once
+            }
+            if (subscription is null)
+                logger.LogInformation("{Action} for a customer not onboarded yet ({ProductCode}); kept until the subscription appears",
+                    notification.Action, notification.ProductCode);
+            return subscription is null ? NotificationResult.Deferred : NotificationResult.Applied;
         }
-        catch (DbUpdateException ex) when (DbErrors.IsUniqueViolation(ex))
-        {
-            return NotificationResult.Duplicate; // the same message, delivered twice at once
-        }
-        if (subscription is null)
-            logger.LogInformation("{Action} for a customer not onboarded yet ({ProductCode}); kept until the subscription appears",
-                notification.Action, notification.ProductCode);
-        return subscription is null ? NotificationResult.Deferred : NotificationResult.Applied;
     }
 
     /// <summary>Applies, in arrival order, what AWS said about a subscription before its buyer landed.</summary>
     public async Task ApplyPendingAsync(Guid subscriptionId, CancellationToken ct = default)
     {
         await using var db = factory.CreateDbContext();
-        var subscription = await db.Subscriptions.FirstAsync(s => s.Id == subscriptionId, ct);
+        var subscription = await db.Subscriptions.AsNoTracking().FirstAsync(s => s.Id == subscriptionId, ct);
         var pending = (await db.MarketplaceNotifications.Where(n => n.AppliedAt == null && n.ProductCode == subscription.ProductCode).ToListAsync(ct))
             .Where(n => Matches(n, subscription)).OrderBy(n => n.ReceivedAt).ToList();
-        foreach (var n in pending) Apply(db, subscription, n);
-        if (pending.Count > 0) await db.SaveChangesAsync(ct);
+        foreach (var n in pending)
+        {
+            for (var attempt = 1; attempt <= MaxAttempts; attempt++)
+            {
+                var current = await db.Subscriptions.AsNoTracking().FirstAsync(s => s.Id == subscriptionId, ct);
+                await using var tx = await db.Database.BeginTransactionAsync(ct);
+                if (await TryApplyAsync(db, current, n, stored: true, ct))
+                {
+                    await db.SaveChangesAsync(ct);
+                    await tx.CommitAsync(ct);
+                    break;
+                }
+                await tx.RollbackAsync(ct);
+                db.ChangeTracker.Clear();
+            }
+        }
     }
 
-    private void Apply(PortalDbContext db, MarketplaceSubscription subscription, MarketplaceNotification n)
+    /// <summary>Moves the status if the action says so, only from the status read; false when someone else moved it first.</summary>
+    private async Task<bool> TryApplyAsync(PortalDbContext db, MarketplaceSubscription subscription, MarketplaceNotification n, bool stored, CancellationToken ct)
     {
         var outcome = SubscriptionLifecycle.Apply(subscription.Status, n.Action);
         var now = time.GetUtcNow();
-        subscription.Status = outcome.To;
-        if (outcome.Changed) subscription.UpdatedAt = now;
+        if (outcome.Changed)
+        {
+            var moved = await db.Subscriptions.Where(s => s.Id == subscription.Id && s.Status == outcome.From)
+                .ExecuteUpdateAsync(u => u.SetProperty(s => s.Status, outcome.To).SetProperty(s => s.UpdatedAt, now), ct);
+            if (moved != 1) return false;
+        }
         n.SubscriptionId = subscription.Id;
         n.AppliedAt = now;
         n.Outcome = outcome.Reason;
+        if (stored && db.Entry(n).State == EntityState.Detached) db.MarketplaceNotifications.Update(n);
         db.AuditEvents.Add(new AuditEvent
         {
             Type = "subscription." + n.Action.ToString().ToLowerInvariant(), OccurredAt = now, SubscriptionId = subscription.Id,
             Actor = "aws", Details = $"{n.Source} {n.MessageId}: {outcome.Reason}",
         });
+        return true;
     }
 
     private static async Task<MarketplaceSubscription?> FindAsync(PortalDbContext db, MarketplaceNotification n, CancellationToken ct)
     {
-        var candidates = await db.Subscriptions.Where(s => s.ProductCode == n.ProductCode &&
+        var candidates = await db.Subscriptions.AsNoTracking().Where(s => s.ProductCode == n.ProductCode &&
             ((n.LicenseArn != null && s.LicenseArn == n.LicenseArn) || (n.CustomerIdentifier != null && s.CustomerIdentifier == n.CustomerIdentifier) ||
              (n.CustomerAwsAccountId != null && s.CustomerAwsAccountId == n.CustomerAwsAccountId))).ToListAsync(ct);
         // An account can have an old, cancelled subscription beside the live one: the live one is meant.
