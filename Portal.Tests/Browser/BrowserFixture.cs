@@ -39,6 +39,25 @@ public static class PageExtensions
     public static Task WaitForCircuitAsync(this IPage page) =>
         page.Locator("[data-circuit=on]").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached, Timeout = 30_000 });
 
+    /// <summary>
+    /// Clicks a button that navigates and waits for the new URL. Under a loaded CI machine a click can land in the
+    /// moment the circuit swaps the prerendered button for the live one; a button still on screen after a while is
+    /// clicked again (the pages ignore a second Continue for a step already taken).
+    /// </summary>
+    public static async Task ClickAndWaitForUrlAsync(this IPage page, ILocator button, string urlGlob)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            await button.ClickAsync();
+            try
+            {
+                await page.WaitForURLAsync(urlGlob, new PageWaitForURLOptions { Timeout = 15_000 });
+                return;
+            }
+            catch (TimeoutException) when (attempt < 3 && await button.IsVisibleAsync()) { }
+        }
+    }
+
     public static Task ShotAsync(this IPage page, string name) =>
         page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotDir, name + ".png"), FullPage = true });
 }

@@ -25,8 +25,7 @@ public static class BuyerSteps
         await page.Locator("#setup-account").ClickAsync();
         await page.WaitForURLAsync("**/onboarding");
         await page.WaitForCircuitAsync();
-        await page.GetByRole(AriaRole.Button, new() { Name = "Continue" }).ClickAsync();
-        await page.WaitForURLAsync("**" + expectedPath);
+        await page.ClickAndWaitForUrlAsync(page.GetByRole(AriaRole.Button, new() { Name = "Continue" }), "**" + expectedPath);
         await page.WaitForCircuitAsync();
         return page;
     }

@@ -51,8 +51,7 @@ public sealed class LandingJourneyTests(BrowserFixture browser) : IClassFixture<
         Assert.Contains("Finish setting up Test Analytics", await page.Locator("h1").InnerTextAsync());
         Assert.Contains("Pay as you go", await page.ContentAsync());
         Assert.Matches(@"\*{8}\d{4}", await page.Locator(".portal-mono").InnerTextAsync());
-        await page.GetByRole(AriaRole.Button, new() { Name = "Continue" }).ClickAsync();
-        await page.WaitForURLAsync("**/onboarding/account");
+        await page.ClickAndWaitForUrlAsync(page.GetByRole(AriaRole.Button, new() { Name = "Continue" }), "**/onboarding/account");
         await page.Locator("h1", new() { HasText = "Sign in or create your account" }).WaitForAsync();
         await page.ShotAsync("03-onboarding-account");
 
