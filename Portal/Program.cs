@@ -14,6 +14,7 @@ builder.AddOnboarding();
 builder.AddAccounts();
 builder.AddEmail();
 builder.AddOrganizations();
+builder.AddMetering();
 builder.AddDevTools();
 
 var app = builder.Build();
@@ -36,6 +37,7 @@ app.MapStaticAssets();
 app.MapCultureEndpoints();
 app.MapMarketplace();
 app.MapAccountEndpoints();
+app.MapUsageApi();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 app.Run();

@@ -54,7 +54,10 @@ public static class PageExtensions
                 await page.WaitForURLAsync(urlGlob, new PageWaitForURLOptions { Timeout = 15_000 });
                 return;
             }
-            catch (TimeoutException) when (attempt < 3 && await button.IsVisibleAsync()) { }
+            catch (TimeoutException) when (attempt < 3)
+            {
+                if (!await button.IsVisibleAsync()) throw;
+            }
         }
     }
 

@@ -24,6 +24,11 @@ public abstract class PortalDbContext(DbContextOptions options) : IdentityDbCont
     public DbSet<EmailVerification> EmailVerifications => Set<EmailVerification>();
     public DbSet<SignInTicket> SignInTickets => Set<SignInTicket>();
     public DbSet<Marketplace.Lifecycle.MarketplaceNotification> MarketplaceNotifications => Set<Marketplace.Lifecycle.MarketplaceNotification>();
+    public DbSet<Marketplace.Entitlements.SubscriptionEntitlement> Entitlements => Set<Marketplace.Entitlements.SubscriptionEntitlement>();
+    public DbSet<Metering.UsageEvent> UsageEvents => Set<Metering.UsageEvent>();
+    public DbSet<Metering.MeteringRecord> MeteringRecords => Set<Metering.MeteringRecord>();
+    public DbSet<Metering.MeteringLease> Leases => Set<Metering.MeteringLease>();
+    public DbSet<Metering.ApiKey> ApiKeys => Set<Metering.ApiKey>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

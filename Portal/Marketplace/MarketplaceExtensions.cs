@@ -19,6 +19,8 @@ public static class MarketplaceExtensions
                 "Marketplace:Products must list at least one product (Marketplace:Products:0:ProductCode and :Name).")
             .Validate(o => o.Products.All(p => !string.IsNullOrWhiteSpace(p.ProductCode) && !string.IsNullOrWhiteSpace(p.Name)),
                 "Marketplace:Products:N:ProductCode and :Name are required for every product.")
+            .Validate(o => o.EventBridge.Secret is null || o.EventBridge.Secret.Length >= 32,
+                "Marketplace:EventBridge:Secret must be at least 32 characters (or absent to turn the endpoint off).")
             .ValidateOnStart();
 
         builder.Services.AddSingleton<MarketplaceEndpointResolver>();
@@ -36,6 +38,9 @@ public static class MarketplaceExtensions
         builder.Services.AddScoped<SubscriptionRegistrar>();
         builder.Services.AddSingleton<Portal.Marketplace.Lifecycle.SnsSignatureVerifier>();
         builder.Services.AddScoped<Portal.Marketplace.Lifecycle.LifecycleService>();
+        builder.Services.AddScoped<Portal.Marketplace.Entitlements.EntitlementService>();
+        builder.Services.AddScoped<Portal.Marketplace.Lifecycle.ISubscriptionObserver, Portal.Marketplace.Entitlements.EntitlementObserver>();
+        builder.Services.AddHostedService<Portal.Marketplace.Entitlements.EntitlementRefreshWorker>();
         builder.Services.AddHttpClient("sns-certificates", c => c.Timeout = TimeSpan.FromSeconds(10));
         builder.Services.AddHttpClient("sns-confirm", c => c.Timeout = TimeSpan.FromSeconds(10));
         return builder;
@@ -45,6 +50,7 @@ public static class MarketplaceExtensions
     {
         app.MapMarketplaceLanding();
         app.MapSnsNotifications();
+        app.MapEventBridgeNotifications();
         if (app.Services.GetRequiredService<IOptions<MarketplaceOptions>>().Value.Mode == MarketplaceMode.Simulator)
             app.MapMarketplaceSimulator();
         return app;

@@ -28,6 +28,10 @@ public sealed class MarketplaceOptions
 
     [Required] public SnsOptions Sns { get; set; } = new();
 
+    [Required] public EventBridgeOptions EventBridge { get; set; } = new();
+
+    [Required, ValidateObjectMembers] public EntitlementOptions Entitlements { get; set; } = new();
+
     public MarketplaceProduct? FindProduct(string? productCode) =>
         Products.FirstOrDefault(p => string.Equals(p.ProductCode, productCode, StringComparison.Ordinal));
 }
@@ -39,6 +43,8 @@ public sealed class MarketplaceProduct
     [Url] public string? ListingUrl { get; set; }
     /// <summary>How the listing is sold; a contract is confirmed by its entitlements whatever this says.</summary>
     public PricingModel PricingModel { get; set; } = PricingModel.Payg;
+    /// <summary>The listing's metering dimensions (API names); when given, usage for any other is refused.</summary>
+    public List<string> Dimensions { get; set; } = [];
 }
 
 /// <summary>Bounds for every call to AWS: one attempt's timeout, and the retry budget for throttling and AWS faults.</summary>
@@ -60,4 +66,20 @@ public sealed class SnsOptions
     [Required] public string CertificateUrlPattern { get; set; } = @"^https://sns\.[a-z0-9-]+\.amazonaws\.com(\.cn)?/SimpleNotificationService-[a-zA-Z0-9]+\.pem$";
     /// <summary>Which SubscribeURLs the portal will visit to confirm a subscription.</summary>
     [Required] public string SubscribeUrlPattern { get; set; } = @"^https://sns\.[a-z0-9-]+\.amazonaws\.com(\.cn)?/\?Action=ConfirmSubscription&";
+}
+
+/// <summary>An EventBridge API destination posting aws.agreement-marketplace events; off without a secret.</summary>
+public sealed class EventBridgeOptions
+{
+    /// <summary>The value the API destination's connection sends in <see cref="HeaderName"/>.</summary>
+    public string? Secret { get; set; }
+    [Required] public string HeaderName { get; set; } = "X-Portal-EventBridge-Secret";
+}
+
+public sealed class EntitlementOptions
+{
+    [Range(typeof(TimeSpan), "00:01:00", "7.00:00:00", ErrorMessage = "Marketplace:Entitlements:RefreshInterval must be between 1 minute and 7 days.")]
+    public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromHours(6);
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00", ErrorMessage = "Marketplace:Entitlements:WaitingPollInterval must be between 1 second and 1 hour.")]
+    public TimeSpan WaitingPollInterval { get; set; } = TimeSpan.FromSeconds(15);
 }

@@ -33,6 +33,10 @@ public sealed class OnboardingSessions(IDbContextFactory<PortalDbContext> factor
     public async Task<FlowContext> ContextAsync(OnboardingSession session, string? signedInUserId)
     {
         var user = session.UserId is { } id ? await users.FindByIdAsync(id) : null;
+        var contract = session.Subscription?.OfferType == Marketplace.Subscriptions.OfferType.Contract;
+        var now = time.GetUtcNow();
+        await using var db = factory.CreateDbContext();
+        var entitled = !contract || await db.Entitlements.AnyAsync(e => e.SubscriptionId == session.SubscriptionId && (e.ExpiresAt == null || e.ExpiresAt > now));
         return new FlowContext(
             SignedIn: user is not null && user.Id == signedInUserId,
             EmailVerified: user?.EmailConfirmed == true,
@@ -40,6 +44,7 @@ public sealed class OnboardingSessions(IDbContextFactory<PortalDbContext> factor
             MultipleSites: options.Value.Sites.Count > 1,
             Contract: session.Subscription?.OfferType == Marketplace.Subscriptions.OfferType.Contract,
             ContractMayUseExistingOrganization: options.Value.ContractMayUseExistingOrganization,
+            ContractEntitled: entitled,
             ExistingOrganizationChosen: OnboardingData.Parse(session.Data).Organization?.Mode == ChoiceMode.Existing);
     }
 

@@ -15,7 +15,7 @@ namespace Portal.Organizations;
 
 public enum LinkOutcome
 {
-    Linked, AlreadyLinkedHere, SubscriptionLinkedElsewhere, OrganizationBilledElsewhere, AccountAlreadyHasPayg, NotAdmin,
+    Linked, AlreadyLinkedHere, SubscriptionLinkedElsewhere, OrganizationBilledElsewhere, AccountAlreadyHasPayg, NotAdmin, ContractNotEntitled,
     WorkspaceNameTaken, NotReady,
 }
 
@@ -40,8 +40,12 @@ public sealed class LinkService(
         var data = OnboardingData.Parse(session.Data);
         if (session.Step != OnboardingStep.Review || data.Organization is null || data.Workspace is null) return new(LinkOutcome.NotReady);
         if (subscription.OrganizationId is not null) return new(LinkOutcome.SubscriptionLinkedElsewhere);
-
         var now = time.GetUtcNow();
+        // A contract is linked only once AWS confirms it (an active entitlement), whatever the page showed.
+        if (subscription.OfferType == Marketplace.Subscriptions.OfferType.Contract &&
+            !await db.Entitlements.AnyAsync(e => e.SubscriptionId == subscription.Id && (e.ExpiresAt == null || e.ExpiresAt > now), ct))
+            return new(LinkOutcome.ContractNotEntitled);
+
         var site = data.SiteId ?? onboarding.Value.Sites[0].Id;
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         try

@@ -97,7 +97,7 @@ public sealed class AwsJavaScriptSdkTests : IAsyncLifetime
 
         var results = await RunSdkAsync([
             new { op = "BatchMeterUsage", input = new { ProductCode = PortalAppFactory.PaygProduct, UsageRecords = new[] { record } } },
-            new { op = "BatchMeterUsage", input = new { ProductCode = PortalAppFactory.PaygProduct, UsageRecords = new[] { record } } },
+            new { op = "BatchMeterUsage", input = new { ProductCode = PortalAppFactory.PaygProduct, UsageRecords = new[] { record with { Quantity = 3 } } } },
             new { op = "GetEntitlements", input = new { ProductCode = PortalAppFactory.PaygProduct,
                 Filter = new Dictionary<string, string[]> { ["LICENSE_ARN"] = [contract.GetProperty("LicenseArn").GetString()!] } } },
             new { op = "BatchMeterUsage", input = new { ProductCode = PortalAppFactory.PaygProduct,
@@ -106,6 +106,7 @@ public sealed class AwsJavaScriptSdkTests : IAsyncLifetime
 
         Assert.All(results.Take(3), r => Assert.True(r.GetProperty("ok").GetBoolean(), r.ToString()));
         Assert.Equal("Success", results[0].GetProperty("output").GetProperty("Results")[0].GetProperty("Status").GetString());
+        // Same customer, dimension and hour with another quantity: AWS keeps the first (an identical resend would be Success).
         Assert.Equal("DuplicateRecord", results[1].GetProperty("output").GetProperty("Results")[0].GetProperty("Status").GetString());
         var entitlement = results[2].GetProperty("output").GetProperty("Entitlements")[0];
         Assert.Equal(1, entitlement.GetProperty("Value").GetProperty("IntegerValue").GetInt32());

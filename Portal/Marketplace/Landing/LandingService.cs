@@ -12,7 +12,8 @@ namespace Portal.Marketplace.Landing;
 /// <summary>Turns a registration token into an onboarding session, or into the reason it cannot.</summary>
 public sealed class LandingService(
     IAmazonMarketplaceMetering metering, IAmazonMarketplaceEntitlementService entitlements, SubscriptionRegistrar registrar,
-    IDbContextFactory<PortalDbContext> factory, IOptions<MarketplaceOptions> options, TimeProvider time, ILogger<LandingService> logger)
+    IDbContextFactory<PortalDbContext> factory, IOptions<MarketplaceOptions> options, TimeProvider time, ILogger<LandingService> logger,
+    Entitlements.EntitlementService entitlementStore)
 {
     public const int MaxTokenLength = 4096;
 
@@ -59,6 +60,13 @@ public sealed class LandingService(
 
         var offer = await DetectOfferAsync(customer, product, ct);
         var sessionId = await registrar.RegisterAsync(customer, offer, HashToken(token), browserSessionId, ct);
+        if (offer == OfferType.Contract)
+        {
+            // Store what was bought now, so the wizard can tell at once whether AWS has confirmed the contract.
+            await using var db = factory.CreateDbContext();
+            var subscriptionId = await db.OnboardingSessions.Where(s => s.Id == sessionId).Select(s => s.SubscriptionId).FirstAsync(ct);
+            await entitlementStore.RefreshAsync(subscriptionId, ct);
+        }
         logger.LogInformation("Landing resolved account {Account} for {ProductCode} ({Offer}); session {SessionId}",
             Mask(customer.CustomerAWSAccountId), customer.ProductCode, offer, sessionId);
         return new LandingResult.Started(sessionId);

@@ -12,7 +12,8 @@ public enum NotificationResult { Applied, Duplicate, Deferred }
 /// are one transaction, so a redelivery (same MessageId) changes nothing. The status moves by a conditional update
 /// (only from the status it was read in), so two different messages arriving at once cannot overwrite each other.
 /// </summary>
-public sealed class LifecycleService(IDbContextFactory<PortalDbContext> factory, TimeProvider time, ILogger<LifecycleService> logger)
+public sealed class LifecycleService(IDbContextFactory<PortalDbContext> factory, TimeProvider time, ILogger<LifecycleService> logger,
+    IEnumerable<ISubscriptionObserver> observers)
 {
     private const int MaxAttempts = 5;
 
@@ -21,7 +22,9 @@ public sealed class LifecycleService(IDbContextFactory<PortalDbContext> factory,
         for (var attempt = 1; ; attempt++)
         {
             await using var db = factory.CreateDbContext();
-            if (await db.MarketplaceNotifications.AnyAsync(n => n.MessageId == notification.MessageId, ct)) return NotificationResult.Duplicate;
+            var dedup = notification.DedupKey;
+            if (await db.MarketplaceNotifications.AnyAsync(n => n.MessageId == notification.MessageId || (dedup != null && n.DedupKey == dedup), ct))
+                return NotificationResult.Duplicate;
             var subscription = await FindAsync(db, notification, ct);
             await using var tx = await db.Database.BeginTransactionAsync(ct);
             try
@@ -43,7 +46,9 @@ public sealed class LifecycleService(IDbContextFactory<PortalDbContext> factory,
             if (subscription is null)
                 logger.LogInformation("{Action} for a customer not onboarded yet ({ProductCode}); kept until the subscription appears",
                     notification.Action, notification.ProductCode);
-            return subscription is null ? NotificationResult.Deferred : NotificationResult.Applied;
+            if (subscription is null) return NotificationResult.Deferred;
+            await NotifyAsync(subscription.Id, notification.Action, ct);
+            return NotificationResult.Applied;
         }
     }
 
@@ -64,10 +69,24 @@ public sealed class LifecycleService(IDbContextFactory<PortalDbContext> factory,
                 {
                     await db.SaveChangesAsync(ct);
                     await tx.CommitAsync(ct);
+                    await NotifyAsync(subscriptionId, n.Action, ct);
                     break;
                 }
                 await tx.RollbackAsync(ct);
                 db.ChangeTracker.Clear();
+            }
+        }
+    }
+
+    /// <summary>Follow-ups outside the transaction (fetch entitlements, flush usage); a failure there loses nothing AWS said.</summary>
+    private async Task NotifyAsync(Guid subscriptionId, LifecycleAction action, CancellationToken ct)
+    {
+        foreach (var observer in observers)
+        {
+            try { await observer.OnAppliedAsync(subscriptionId, action, ct); }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogError(ex, "Follow-up of {Action} for subscription {SubscriptionId} failed", action, subscriptionId);
             }
         }
     }
@@ -108,4 +127,10 @@ public sealed class LifecycleService(IDbContextFactory<PortalDbContext> factory,
         n.LicenseArn is not null ? s.LicenseArn == n.LicenseArn
         : n.CustomerIdentifier is not null ? s.CustomerIdentifier == n.CustomerIdentifier
         : s.CustomerAwsAccountId == n.CustomerAwsAccountId;
+}
+
+/// <summary>Told after a lifecycle action was applied to a subscription (once per message).</summary>
+public interface ISubscriptionObserver
+{
+    Task OnAppliedAsync(Guid subscriptionId, LifecycleAction action, CancellationToken ct);
 }

@@ -16,6 +16,8 @@ public sealed class MarketplaceNotification
     public string? CustomerAwsAccountId { get; init; }
     public string? LicenseArn { get; init; }
     public DateTimeOffset ReceivedAt { get; init; }
+    /// <summary>What makes two deliveries the same change even under different ids (EventBridge's two roles).</summary>
+    public string? DedupKey { get; init; }
     public Guid? SubscriptionId { get; set; }
     public DateTimeOffset? AppliedAt { get; set; }
     public string? Outcome { get; set; }
@@ -36,5 +38,7 @@ internal sealed class MarketplaceNotificationConfiguration : Microsoft.EntityFra
         b.Property(n => n.LicenseArn).HasMaxLength(512);
         b.Property(n => n.Outcome).HasMaxLength(200);
         b.HasIndex(n => new { n.ProductCode, n.AppliedAt });
+        b.Property(n => n.DedupKey).HasMaxLength(300);
+        b.HasIndex(n => n.DedupKey).IsUnique().HasFilter(null); // NULLs never collide on either provider
     }
 }

@@ -5,7 +5,8 @@ namespace Portal.Marketplace.Simulator;
 
 internal static class SimulatorOperations
 {
-    private static readonly TimeSpan MeteringWindow = TimeSpan.FromHours(6);
+    /// <summary>AWS's metering window today (older documents say 6 hours).</summary>
+    private static readonly TimeSpan MeteringWindow = TimeSpan.FromHours(24);
 
     public static async Task<IResult> ResolveCustomerAsync(SimulatorTokens tokens, SimulatorState state, TimeProvider time, JsonElement body,
         string region, CancellationToken ct)
@@ -46,24 +47,41 @@ internal static class SimulatorOperations
 
     public static IResult BatchMeterUsage(SimulatorState state, TimeProvider time, JsonElement body)
     {
+        var now = time.GetUtcNow();
         BatchMeterUsageRequest? request;
         try { request = body.Deserialize<BatchMeterUsageRequest>(AwsJsonTransport.Json); }
         catch (JsonException ex) { return SimulatorEndpoints.Error(400, "SerializationException", ex.Message); }
+        IResult Refuse(int status, string type, string message)
+        {
+            state.RecordCall(new(now, request?.ProductCode ?? "", request?.UsageRecords.Count ?? 0, type));
+            return SimulatorEndpoints.Error(status, type, message);
+        }
         if (request is null || string.IsNullOrEmpty(request.ProductCode) || !state.Licenses(request.ProductCode).Any())
-            return SimulatorEndpoints.Error(400, "InvalidProductCodeException", "Unknown product code.");
+            return Refuse(400, "InvalidProductCodeException", "Unknown product code.");
         if (request.UsageRecords.Count is 0 or > 25)
-            return SimulatorEndpoints.Error(400, "InvalidParameterException", "UsageRecords must hold 1 to 25 records.");
-        var now = time.GetUtcNow();
+            return Refuse(400, "InvalidParameterException", "UsageRecords must hold 1 to 25 records.");
+        if (state.TakeThrottle()) return Refuse(400, "ThrottlingException", "Rate exceeded.");
         if (request.UsageRecords.Any(r => r.Timestamp < now - MeteringWindow || r.Timestamp > now.AddMinutes(5)))
-            return SimulatorEndpoints.Error(400, "TimestampOutOfBoundsException", "A timestamp is outside the accepted window.");
+            return Refuse(400, "TimestampOutOfBoundsException", "A timestamp is outside the accepted window.");
+        if (state.RejectedDimension is { } bad && request.UsageRecords.Any(r => r.Dimension == bad))
+            return Refuse(400, "InvalidUsageDimensionException", $"Dimension {bad} is not defined for the product.");
 
         var response = new BatchMeterUsageResponse();
-        foreach (var r in request.UsageRecords)
+        var records = request.UsageRecords;
+        if (state.TakeUnprocessed())
         {
-            var status = !state.IsSubscribed(request.ProductCode, r) ? UsageRecordResultStatus.CustomerNotSubscribed
-                : state.TryMeter(request.ProductCode, r) ? UsageRecordResultStatus.Success : UsageRecordResultStatus.DuplicateRecord;
-            response.Results.Add(new UsageRecordResult { UsageRecord = r, Status = status, MeteringRecordId = Guid.NewGuid().ToString() });
+            var half = (records.Count + 1) / 2;
+            response.UnprocessedRecords.AddRange(records.Skip(half));
+            records = [.. records.Take(half)];
         }
+        foreach (var r in records)
+        {
+            var (status, id) = state.IsSubscribed(request.ProductCode, r) ? state.Meter(request.ProductCode, r) : (UsageRecordResultStatus.CustomerNotSubscribed, (string?)null);
+            response.Results.Add(new UsageRecordResult { UsageRecord = r, Status = status, MeteringRecordId = id });
+        }
+        state.RecordCall(new(now, request.ProductCode, request.UsageRecords.Count,
+            string.Join(", ", response.Results.GroupBy(r => r.Status).Select(g => $"{g.Key} {g.Count()}")
+                .Append(response.UnprocessedRecords.Count > 0 ? $"Unprocessed {response.UnprocessedRecords.Count}" : null).OfType<string>())));
         return SimulatorEndpoints.Ok(response);
     }
 
@@ -82,11 +100,11 @@ internal static class SimulatorOperations
             .Where(l => Match(GetEntitlementFilterName.LicenseArn, l.LicenseArn) && Match(GetEntitlementFilterName.CustomerAwsAccountId, l.AccountId)
                         && Match(GetEntitlementFilterName.CustomerIdentifier, l.CustomerIdentifier))
             .OrderBy(l => l.LicenseArn, StringComparer.Ordinal)
-            .Select(l => new Entitlement
+            .SelectMany(l => state.EntitlementsOf(l.LicenseArn) ?? [new Entitlement
             {
                 ProductCode = l.ProductCode, Dimension = "Standard", CustomerAWSAccountId = l.AccountId, LicenseArn = l.LicenseArn,
                 CustomerIdentifier = l.CustomerIdentifier, Value = new EntitlementValue { IntegerValue = 1 }, ExpirationDate = l.ExpiresAt,
-            })
+            }])
             .Where(e => Match(GetEntitlementFilterName.Dimension, e.Dimension!))
             .ToList();
         var start = int.TryParse(request.NextToken, out var s) && s >= 0 ? s : 0;

@@ -13,7 +13,17 @@ public sealed class SimulatorState(TimeProvider time)
 
     private readonly ConcurrentDictionary<string, int> failuresServed = new();
     private readonly ConcurrentDictionary<string, License> licenses = new();
-    private readonly ConcurrentDictionary<string, int> metered = new();
+    private readonly ConcurrentDictionary<string, (int Quantity, string Id)> metered = new();
+    private readonly ConcurrentQueue<MeteringCall> calls = new();
+    private readonly ConcurrentDictionary<string, bool> unsubscribed = new();
+    private readonly ConcurrentDictionary<string, List<Entitlement>> entitlements = new();
+    private int callCount, throttleNext, unprocessedNext;
+
+    /// <summary>A BatchMeterUsage call as the simulator received it, for the dev page and tests.</summary>
+    public sealed record MeteringCall(DateTimeOffset At, string ProductCode, int Records, string Result);
+
+    /// <summary>A dimension whose records make the whole batch fail (InvalidUsageDimensionException), to exercise batch splitting.</summary>
+    public string? RejectedDimension { get; set; }
 
     /// <summary>Counts how often a token's failure has been served, for "fail once, then succeed" modes.</summary>
     public int ServeFailure(string nonce) => failuresServed.AddOrUpdate(nonce, 1, (_, n) => n + 1);
@@ -31,15 +41,60 @@ public sealed class SimulatorState(TimeProvider time)
     public IEnumerable<License> Licenses(string productCode) => licenses.Values.Where(l => l.ProductCode == productCode);
 
     public bool IsSubscribed(string productCode, UsageRecord r) => licenses.Values.Any(l => l.ProductCode == productCode &&
+        !unsubscribed.ContainsKey(l.LicenseArn) &&
         (r.LicenseArn is { } arn ? l.LicenseArn == arn && l.AccountId == r.CustomerAWSAccountId : l.CustomerIdentifier == r.CustomerIdentifier));
 
-    /// <summary>AWS keeps one record per customer, dimension and hour: a second one is a DuplicateRecord.</summary>
-    public bool TryMeter(string productCode, UsageRecord r)
+    /// <summary>
+    /// AWS keeps one record per customer, dimension and hour. The same record again is the same record (Success, same
+    /// MeteringRecordId: retries are safe); another quantity for that hour is a DuplicateRecord.
+    /// </summary>
+    public (string Status, string Id) Meter(string productCode, UsageRecord r)
     {
         var hour = r.Timestamp.ToUniversalTime();
         var key = $"{productCode}|{r.LicenseArn ?? r.CustomerIdentifier}|{r.Dimension}|{hour:yyyyMMddHH}";
-        return metered.TryAdd(key, r.Quantity ?? 0);
+        var entry = metered.GetOrAdd(key, _ => (r.Quantity ?? 0, Guid.NewGuid().ToString()));
+        return entry.Quantity == (r.Quantity ?? 0) ? (UsageRecordResultStatus.Success, entry.Id) : (UsageRecordResultStatus.DuplicateRecord, entry.Id);
     }
 
+    /// <summary>Records AWS holds (one per customer, dimension and hour) and their quantities.</summary>
+    public IReadOnlyDictionary<string, (int Quantity, string Id)> Metered => metered;
     public int MeteredCount => metered.Count;
+
+    public void RecordCall(MeteringCall call)
+    {
+        Interlocked.Increment(ref callCount);
+        calls.Enqueue(call);
+        while (calls.Count > 500 && calls.TryDequeue(out _)) { } // the page shows the latest; the count is kept apart
+    }
+
+    public int MeteringCallCount => Volatile.Read(ref callCount);
+    public IReadOnlyList<MeteringCall> RecentMeteringCalls => [.. calls.Reverse()];
+
+    /// <summary>The next <paramref name="n"/> BatchMeterUsage calls answer ThrottlingException.</summary>
+    public void ThrottleNext(int n) => Interlocked.Exchange(ref throttleNext, n);
+    public bool TakeThrottle() => TakeOne(ref throttleNext);
+
+    /// <summary>The next <paramref name="n"/> calls leave their second half of records in UnprocessedRecords.</summary>
+    public void LeaveUnprocessedNext(int n) => Interlocked.Exchange(ref unprocessedNext, n);
+    public bool TakeUnprocessed() => TakeOne(ref unprocessedNext);
+
+    private static bool TakeOne(ref int counter)
+    {
+        while (true)
+        {
+            var n = Volatile.Read(ref counter);
+            if (n <= 0) return false;
+            if (Interlocked.CompareExchange(ref counter, n - 1, n) == n) return true;
+        }
+    }
+
+    /// <summary>The buyer cancelled on AWS: further usage is CustomerNotSubscribed.</summary>
+    public void Unsubscribe(string licenseArn) => unsubscribed[licenseArn] = true;
+
+    /// <summary>What GetEntitlements answers for a license; without a call, a contract has one "Standard" unit for a year.</summary>
+    public void SetEntitlements(string licenseArn, IEnumerable<Entitlement> list) => entitlements[licenseArn] = [.. list];
+    public IReadOnlyList<Entitlement>? EntitlementsOf(string licenseArn) => entitlements.TryGetValue(licenseArn, out var l) ? l : null;
+
+    /// <summary>Registers a license directly (tests and the benchmark subscribe many customers without tokens).</summary>
+    public License AddLicense(License license) => licenses.GetOrAdd(license.LicenseArn, license);
 }

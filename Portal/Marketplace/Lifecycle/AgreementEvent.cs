@@ -1,0 +1,64 @@
+using System.Text.Json;
+
+namespace Portal.Marketplace.Lifecycle;
+
+/// <summary>
+/// An aws.agreement-marketplace event, read leniently: AWS adds fields over time, and the manufacturer and proposer
+/// copies of one change differ only in their detail-type suffix and event id.
+/// </summary>
+public sealed record AgreementEvent(string EventId, string DetailType, MarketplaceNotification? Notification)
+{
+    public static AgreementEvent? Parse(JsonElement root, DateTimeOffset now)
+    {
+        if (root.ValueKind != JsonValueKind.Object) return null;
+        var id = Str(root, "id");
+        var detailType = Str(root, "detail-type");
+        if (id is null || detailType is null || Str(root, "source") != EventBridgeSourceName) return null;
+        if (id.Length > 100) return null;
+        var detail = root.TryGetProperty("detail", out var d) && d.ValueKind == JsonValueKind.Object ? d : default;
+        var kind = BaseType(detailType);
+        var agreement = Obj(detail, "agreement");
+        var status = Str(agreement, "status");
+        LifecycleAction? action = kind switch
+        {
+            "Purchase Agreement Created" => LifecycleAction.SubscribeSuccess,
+            "Purchase Agreement Amended" or "License Updated" => LifecycleAction.EntitlementUpdated,
+            // Renewed or replaced: the buyer keeps the product under a new agreement, so only the terms changed.
+            "Purchase Agreement Ended" when status is "RENEWED" or "REPLACED" => LifecycleAction.EntitlementUpdated,
+            "Purchase Agreement Ended" or "License Deprovisioned" => LifecycleAction.UnsubscribeSuccess,
+            _ => null,
+        };
+        if (action is null) return new(id, detailType, null);
+
+        var product = Str(Obj(detail, "product"), "code") ?? Str(detail, "productCode");
+        var license = Str(detail, "licenseArn") ?? Str(Obj(detail, "license"), "arn") ?? Str(agreement, "licenseArn") ?? FirstString(detail, "licenseArns");
+        var account = Str(Obj(agreement, "acceptor"), "accountId") ?? Str(Obj(detail, "acceptor"), "accountId") ?? Str(detail, "customerAwsAccountId");
+        var agreementId = Str(agreement, "id") ?? FirstString(root, "resources")?.Split('/', ':').Last();
+        if (product is null || (license is null && account is null)) return null;
+        var change = Str(detail, "requestId") ?? Str(root, "time") ?? id;
+        return new(id, detailType, new MarketplaceNotification
+        {
+            MessageId = "eb:" + id, Source = "eventbridge", Action = action.Value, ProductCode = Cap(product, 255) ?? "",
+            LicenseArn = Cap(license, 512), CustomerAwsAccountId = Cap(account, 32), ReceivedAt = now,
+            DedupKey = Cap($"eb:{agreementId ?? license ?? account}:{kind}:{status}:{change}", 300),
+        });
+    }
+
+    private const string EventBridgeSourceName = "aws.agreement-marketplace";
+
+    /// <summary>"Purchase Agreement Created - Manufacturer" → "Purchase Agreement Created".</summary>
+    public static string BaseType(string detailType) =>
+        detailType.LastIndexOf(" - ", StringComparison.Ordinal) is var i and > 0 ? detailType[..i] : detailType;
+
+    private static JsonElement Obj(JsonElement e, string name) =>
+        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Object ? v : default;
+
+    private static string? Str(JsonElement e, string name) =>
+        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    private static string? FirstString(JsonElement e, string name) =>
+        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Array
+            ? v.EnumerateArray().Where(x => x.ValueKind == JsonValueKind.String).Select(x => x.GetString()).FirstOrDefault() : null;
+
+    private static string? Cap(string? s, int max) => s is { } v && v.Length > max ? null : s;
+}

@@ -1,0 +1,88 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Portal.Data;
+
+namespace Portal.Metering;
+
+/// <summary>
+/// Turns usage events into hourly metering records (the outbox). Each pass claims a chunk of events with one
+/// conditional UPDATE (only unclaimed rows) and adds them to records in the same transaction, so an event is counted
+/// exactly once even if a crash or a second instance interrupts.
+/// </summary>
+public sealed class MeteringAggregator(IDbContextFactory<PortalDbContext> factory, IOptions<MeteringOptions> options, TimeProvider time,
+    ILogger<MeteringAggregator> logger)
+{
+    /// <summary>Aggregates the events of closed hours; with <paramref name="subscriptionId"/>, all of that subscription's (it is ending).</summary>
+    public async Task<int> AggregateAsync(Guid? subscriptionId = null, CancellationToken ct = default)
+    {
+        var total = 0;
+        while (true)
+        {
+            var counted = await AggregateChunkAsync(subscriptionId, ct);
+            if (counted == 0) return total;
+            total += counted;
+        }
+    }
+
+    private async Task<int> AggregateChunkAsync(Guid? subscriptionId, CancellationToken ct)
+    {
+        var currentHour = MeteringClock.HourOf(time.GetUtcNow());
+        await using var db = factory.CreateDbContext();
+        var unclaimed = db.UsageEvents.Where(e => e.BatchId == null);
+        unclaimed = subscriptionId is { } only ? unclaimed.Where(e => e.SubscriptionId == only) : unclaimed.Where(e => e.OccurredAt < currentHour);
+        var ids = await unclaimed.OrderBy(e => e.Id).Select(e => e.Id).Take(options.Value.AggregationChunk).ToListAsync(ct);
+        if (ids.Count == 0) return 0;
+
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var batch = Guid.NewGuid();
+        long first = ids[0], last = ids[^1];
+        await unclaimed.Where(e => e.Id >= first && e.Id <= last).ExecuteUpdateAsync(u => u.SetProperty(e => e.BatchId, batch), ct);
+        var events = await db.UsageEvents.AsNoTracking().Where(e => e.BatchId == batch)
+            .Select(e => new { e.SubscriptionId, e.Dimension, e.OccurredAt, e.Quantity }).ToListAsync(ct);
+        var groups = events.GroupBy(e => (e.SubscriptionId, e.Dimension, Hour: MeteringClock.HourOf(e.OccurredAt)))
+            .Select(g => (g.Key.SubscriptionId, g.Key.Dimension, g.Key.Hour, Quantity: g.Sum(e => e.Quantity))).ToList();
+
+        var subscriptionIds = groups.Select(g => g.SubscriptionId).Distinct().ToList();
+        var oldest = groups.Min(g => g.Hour);
+        var subscriptions = await db.Subscriptions.AsNoTracking().Where(s => subscriptionIds.Contains(s.Id)).ToDictionaryAsync(s => s.Id, ct);
+        var records = (await db.MeteringRecords.Where(r => subscriptionIds.Contains(r.SubscriptionId) && r.HourStart >= oldest).ToListAsync(ct))
+            .ToDictionary(r => (r.SubscriptionId, r.Dimension, r.HourStart));
+        var now = time.GetUtcNow();
+        foreach (var g in groups)
+        {
+            // A record already sent cannot grow (AWS would call the change a duplicate): late usage goes to the
+            // newest hour still open, so it is billed a little later rather than never.
+            var hour = g.Hour;
+            while (records.TryGetValue((g.SubscriptionId, g.Dimension, hour), out var frozen) && frozen.Status != MeteringStatus.Pending)
+                hour = hour < currentHour.AddHours(-1) ? currentHour.AddHours(-1) : hour.AddHours(1);
+            if (records.TryGetValue((g.SubscriptionId, g.Dimension, hour), out var open))
+            {
+                open.Quantity += g.Quantity;
+                continue;
+            }
+            var s = subscriptions[g.SubscriptionId];
+            var record = new MeteringRecord
+            {
+                SubscriptionId = s.Id, ProductCode = s.ProductCode, Dimension = g.Dimension, HourStart = hour, Quantity = g.Quantity,
+                CustomerAwsAccountId = s.LicenseArn is null ? null : s.CustomerAwsAccountId, LicenseArn = s.LicenseArn,
+                CustomerIdentifier = s.LicenseArn is null ? s.CustomerIdentifier : null,
+                Status = MeteringStatus.Pending, CreatedAt = now, NextAttemptAt = now,
+            };
+            records[(s.Id, g.Dimension, hour)] = record;
+            db.MeteringRecords.Add(record);
+        }
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        logger.LogDebug("Aggregated {Events} usage events into {Groups} hourly records", events.Count, groups.Count);
+        return events.Count;
+    }
+}
+
+public static class MeteringClock
+{
+    public static DateTimeOffset HourOf(DateTimeOffset t)
+    {
+        var u = t.ToUniversalTime();
+        return new DateTimeOffset(u.Year, u.Month, u.Day, u.Hour, 0, 0, TimeSpan.Zero);
+    }
+}

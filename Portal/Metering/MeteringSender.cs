@@ -1,0 +1,181 @@
+using System.Diagnostics.Metrics;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Portal.Data;
+using Portal.Marketplace.Aws;
+
+namespace Portal.Metering;
+
+public sealed record SendSummary(int Calls, int Sent, int Duplicate, int NotSubscribed, int Failed, int Expired, int Retrying);
+
+/// <summary>
+/// Sends due metering records with BatchMeterUsage, 25 a call. A record is frozen (status Sending) and saved
+/// before its first call, and only ever re-sent unchanged: AWS treats identical records as the same record, so a
+/// crash between the call and saving its answer costs one repeated call, never a second charge.
+/// </summary>
+public sealed class MeteringSender(IDbContextFactory<PortalDbContext> factory, IAmazonMarketplaceMetering metering, IOptions<MeteringOptions> options,
+    TimeProvider time, ILogger<MeteringSender> logger)
+{
+    public const int BatchSize = MarketplaceMeteringClient.MaxRecordsPerBatch;
+    private static readonly Meter Meter = new("Portal.Metering");
+    private static readonly Counter<long> Calls = Meter.CreateCounter<long>("portal.metering.calls");
+    private static readonly Counter<long> Records = Meter.CreateCounter<long>("portal.metering.records", description: "Records by final status");
+
+    /// <param name="subscriptionId">Only this subscription's records, including the hour still running (it is ending).</param>
+    /// <param name="stillLeader">Asked between rounds; false stops sending (the lease was lost).</param>
+    public async Task<SendSummary> SendDueAsync(Guid? subscriptionId = null, Func<CancellationToken, Task<bool>>? stillLeader = null, CancellationToken ct = default)
+    {
+        var total = new Tally();
+        total.Expired = await ExpireAsync(ct);
+        while (stillLeader is null || await stillLeader(ct))
+        {
+            var now = time.GetUtcNow();
+            var currentHour = MeteringClock.HourOf(now);
+            await using var db = factory.CreateDbContext();
+            var due = db.MeteringRecords.Where(r => (r.Status == MeteringStatus.Pending || r.Status == MeteringStatus.Sending) && r.NextAttemptAt <= now);
+            // An ending subscription's running hour goes now; otherwise an hour is sent once it has closed.
+            due = subscriptionId is { } only ? due.Where(r => r.SubscriptionId == only && r.HourStart <= currentHour) : due.Where(r => r.HourStart < currentHour);
+            var round = await due.OrderBy(r => r.ProductCode).ThenBy(r => r.HourStart).Take(BatchSize * options.Value.Concurrency * 8).ToListAsync(ct);
+            if (round.Count == 0) break;
+
+            // Freeze before the first call: from here on the record's quantity never changes.
+            foreach (var r in round.Where(r => r.Status == MeteringStatus.Pending)) r.Status = MeteringStatus.Sending;
+            foreach (var r in round.Where(r => r.Quantity > int.MaxValue))
+            {
+                r.Status = MeteringStatus.Failed; // AWS takes at most 2^31-1 per record; the operator must split it
+                r.LastError = $"Quantity {r.Quantity} exceeds what one AWS usage record can carry.";
+                total.Failed++;
+            }
+            round.RemoveAll(r => r.Status == MeteringStatus.Failed);
+            await db.SaveChangesAsync(ct);
+
+            var chunks = round.GroupBy(r => r.ProductCode).SelectMany(g => g.Chunk(BatchSize)).ToList();
+            using var gate = new SemaphoreSlim(options.Value.Concurrency);
+            var outcomes = await Task.WhenAll(chunks.Select(async chunk =>
+            {
+                await gate.WaitAsync(ct);
+                try { return await SendChunkAsync(chunk, ct); }
+                finally { gate.Release(); }
+            }));
+            foreach (var (record, outcome) in outcomes.SelectMany(o => o.Results)) Apply(record, outcome, now, total);
+            total.Calls += outcomes.Sum(o => o.Calls);
+            await db.SaveChangesAsync(ct);
+        }
+        return total.ToSummary();
+    }
+
+    /// <summary>Flags records AWS would refuse as too old; they stay for the operator to see, never sent.</summary>
+    private async Task<int> ExpireAsync(CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var o = options.Value;
+        var tooOld = now - o.Window;
+        var monthStart = new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero);
+        var monthClosed = now >= monthStart + o.MonthEndGrace;
+        await using var db = factory.CreateDbContext();
+        var expired = await db.MeteringRecords.Where(r => (r.Status == MeteringStatus.Pending || r.Status == MeteringStatus.Sending)
+            && (r.HourStart <= tooOld || (monthClosed && r.HourStart < monthStart))).ToListAsync(ct);
+        foreach (var r in expired)
+        {
+            r.Status = MeteringStatus.Expired;
+            r.LastError = $"Not sent: hour {r.HourStart:u} is outside AWS's metering window at {now:u}.";
+        }
+        if (expired.Count > 0)
+        {
+            await db.SaveChangesAsync(ct);
+            Records.Add(expired.Count, new KeyValuePair<string, object?>("status", "Expired"));
+            logger.LogWarning("{Count} metering records are older than AWS accepts and were flagged, not sent", expired.Count);
+        }
+        return expired.Count;
+    }
+
+    private sealed record ChunkResult(List<(MeteringRecord Record, Outcome Outcome)> Results, int Calls);
+
+    private enum Verdict { Sent, Duplicate, NotSubscribed, Failed, Retry }
+
+    private sealed record Outcome(Verdict Verdict, string? AwsId = null, string? Error = null);
+
+    /// <summary>One call; a request-level refusal splits the batch in halves until the bad record stands alone.</summary>
+    private async Task<ChunkResult> SendChunkAsync(IReadOnlyList<MeteringRecord> chunk, CancellationToken ct)
+    {
+        var request = new BatchMeterUsageRequest { ProductCode = chunk[0].ProductCode, UsageRecords = [.. chunk.Select(ToUsageRecord)] };
+        Calls.Add(1);
+        try
+        {
+            var response = await metering.BatchMeterUsageAsync(request, ct);
+            var byKey = chunk.ToDictionary(Key);
+            var results = new List<(MeteringRecord, Outcome)>();
+            foreach (var r in response.Results)
+            {
+                if (r.UsageRecord is null || !byKey.Remove(Key(r.UsageRecord), out var record)) continue;
+                results.Add((record, r.Status switch
+                {
+                    UsageRecordResultStatus.Success => new Outcome(Verdict.Sent, r.MeteringRecordId),
+                    UsageRecordResultStatus.DuplicateRecord => new Outcome(Verdict.Duplicate, r.MeteringRecordId, "AWS already has a record for this customer, dimension and hour."),
+                    UsageRecordResultStatus.CustomerNotSubscribed => new Outcome(Verdict.NotSubscribed, r.MeteringRecordId, "The customer is not subscribed."),
+                    _ => new Outcome(Verdict.Retry, Error: $"Unknown status {r.Status}."),
+                }));
+            }
+            // UnprocessedRecords, and anything AWS did not mention, are tried again later.
+            results.AddRange(byKey.Values.Select(r => (r, new Outcome(Verdict.Retry, Error: "Unprocessed by AWS; will retry."))));
+            return new(results, 1);
+        }
+        catch (AmazonMarketplaceException ex) when (IsAboutARecord(ex))
+        {
+            if (chunk.Count == 1) return new([(chunk[0], new Outcome(Verdict.Failed, Error: $"{ex.ErrorType}: {ex.Message}"))], 1);
+            var half = chunk.Count / 2;
+            var left = await SendChunkAsync(chunk.Take(half).ToList(), ct);
+            var right = await SendChunkAsync(chunk.Skip(half).ToList(), ct);
+            return new([.. left.Results, .. right.Results], 1 + left.Calls + right.Calls);
+        }
+        catch (Exception ex) when (ex is AmazonMarketplaceException or MarketplaceUnavailableException or HttpRequestException)
+        {
+            // Throttling, AWS faults, timeouts, a disabled API: nothing is wrong with the records; back off.
+            logger.LogWarning("BatchMeterUsage for {ProductCode} failed ({Error}); {Count} records retry later", request.ProductCode, ex.GetType().Name, chunk.Count);
+            return new([.. chunk.Select(r => (r, new Outcome(Verdict.Retry, Error: $"{ex.GetType().Name}: {ex.Message}")))], 1);
+        }
+    }
+
+    private static bool IsAboutARecord(AmazonMarketplaceException ex) => ex is InvalidCustomerIdentifierException or InvalidUsageDimensionException
+        or InvalidUsageAllocationsException or InvalidLicenseException or InvalidTagException or TimestampOutOfBoundsException
+        or InvalidParameterException or CustomerNotEntitledException or InvalidProductCodeException;
+
+    private void Apply(MeteringRecord record, Outcome outcome, DateTimeOffset now, Tally tally)
+    {
+        record.Attempts++;
+        switch (outcome.Verdict)
+        {
+            case Verdict.Retry:
+                var o = options.Value;
+                var delay = TimeSpan.FromTicks(Math.Min(o.MaxRetryDelay.Ticks, o.RetryBaseDelay.Ticks * (1L << Math.Min(record.Attempts - 1, 20))));
+                record.NextAttemptAt = now + delay * (0.8 + Random.Shared.NextDouble() * 0.4);
+                record.LastError = Truncate(outcome.Error);
+                tally.Retrying++;
+                return;
+            case Verdict.Sent: record.Status = MeteringStatus.Sent; tally.Sent++; break;
+            case Verdict.Duplicate: record.Status = MeteringStatus.Duplicate; tally.Duplicate++; break;
+            case Verdict.NotSubscribed: record.Status = MeteringStatus.CustomerNotSubscribed; tally.NotSubscribed++; break;
+            case Verdict.Failed: record.Status = MeteringStatus.Failed; tally.Failed++; break;
+        }
+        record.AwsMeteringRecordId = outcome.AwsId ?? record.AwsMeteringRecordId;
+        record.LastError = Truncate(outcome.Error);
+        record.SentAt = now;
+        Records.Add(1, new KeyValuePair<string, object?>("status", record.Status.ToString()));
+    }
+
+    public static UsageRecord ToUsageRecord(MeteringRecord r) => new()
+    {
+        Timestamp = r.HourStart, Dimension = r.Dimension, Quantity = (int)Math.Min(r.Quantity, int.MaxValue),
+        CustomerAWSAccountId = r.CustomerAwsAccountId, LicenseArn = r.LicenseArn, CustomerIdentifier = r.CustomerIdentifier,
+    };
+
+    private static (string, string, long) Key(MeteringRecord r) => (r.LicenseArn ?? r.CustomerIdentifier ?? "", r.Dimension, r.HourStart.ToUnixTimeSeconds());
+    private static (string, string, long) Key(UsageRecord r) => (r.LicenseArn ?? r.CustomerIdentifier ?? "", r.Dimension, r.Timestamp.ToUnixTimeSeconds());
+    private static string? Truncate(string? s) => s is { Length: > 500 } ? s[..500] : s;
+
+    private sealed class Tally
+    {
+        public int Calls, Sent, Duplicate, NotSubscribed, Failed, Expired, Retrying;
+        public SendSummary ToSummary() => new(Calls, Sent, Duplicate, NotSubscribed, Failed, Expired, Retrying);
+    }
+}

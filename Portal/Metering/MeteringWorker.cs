@@ -1,0 +1,81 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Portal.Data;
+using Portal.Marketplace.Subscriptions;
+
+namespace Portal.Metering;
+
+/// <summary>
+/// Sends usage to AWS in the background. Every <see cref="MeteringOptions.Interval"/> it aggregates closed hours and
+/// sends them; every minute in between it retries what is due and flushes subscriptions that are ending (AWS allows
+/// an hour after unsubscribe-pending for the last usage). Only the instance holding the "metering" lease works.
+/// </summary>
+public sealed class MeteringWorker(IServiceScopeFactory scopes, LeaseService lease, IOptions<MeteringOptions> options, TimeProvider time,
+    ILogger<MeteringWorker> logger) : BackgroundService
+{
+    public const string LeaseName = "metering";
+    private static readonly TimeSpan LightPass = TimeSpan.FromMinutes(1);
+    private readonly SemaphoreSlim wake = new(0);
+
+    /// <summary>Runs a pass soon: a subscription started ending.</summary>
+    public void Nudge() { if (wake.CurrentCount == 0) wake.Release(); }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.Value.Enabled)
+        {
+            logger.LogWarning("Metering:Enabled is false: usage is stored but not sent to AWS");
+            return;
+        }
+        var nextFull = time.GetUtcNow();
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var full = time.GetUtcNow() >= nextFull;
+            try
+            {
+                if (await lease.TryAcquireAsync(LeaseName, options.Value.LeaseDuration, stoppingToken))
+                    await RunPassAsync(full, stoppingToken);
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                logger.LogError(ex, "Metering pass failed; usage stays stored and is retried on the next pass");
+            }
+            if (full) nextFull = time.GetUtcNow() + options.Value.Interval;
+            var pause = options.Value.Interval < LightPass ? options.Value.Interval : LightPass;
+            try { await wake.WaitAsync(pause, stoppingToken); }
+            catch (OperationCanceledException) { return; }
+        }
+    }
+
+    /// <summary>One pass: public so tests and the benchmark drive it without waiting for the timer.</summary>
+    public async Task<SendSummary> RunPassAsync(bool full, CancellationToken ct = default)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var aggregator = scope.ServiceProvider.GetRequiredService<MeteringAggregator>();
+        var sender = scope.ServiceProvider.GetRequiredService<MeteringSender>();
+        Task<bool> Renew(CancellationToken c) => lease.TryAcquireAsync(LeaseName, options.Value.LeaseDuration, c);
+
+        await using (var db = scope.ServiceProvider.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContext())
+        {
+            var ending = await db.Subscriptions.AsNoTracking().Where(s => s.Status == SubscriptionStatus.PendingCancellation)
+                .Select(s => s.Id).ToListAsync(ct);
+            foreach (var id in ending)
+            {
+                await aggregator.AggregateAsync(id, ct);
+                await sender.SendDueAsync(id, Renew, ct);
+            }
+        }
+        if (full) await aggregator.AggregateAsync(ct: ct);
+        return await sender.SendDueAsync(stillLeader: Renew, ct: ct);
+    }
+}
+
+/// <summary>unsubscribe-pending → send the subscription's outstanding usage now, not at the next interval.</summary>
+public sealed class MeteringObserver(MeteringWorker worker) : Portal.Marketplace.Lifecycle.ISubscriptionObserver
+{
+    public Task OnAppliedAsync(Guid subscriptionId, Portal.Marketplace.Lifecycle.LifecycleAction action, CancellationToken ct)
+    {
+        if (action == Portal.Marketplace.Lifecycle.LifecycleAction.UnsubscribePending) worker.Nudge();
+        return Task.CompletedTask;
+    }
+}
