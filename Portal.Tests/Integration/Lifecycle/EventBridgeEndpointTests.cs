@@ -1,0 +1,132 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Portal.Marketplace.Simulator;
+using Portal.Marketplace.Subscriptions;
+using Portal.Tests.Infrastructure;
+
+namespace Portal.Tests.Integration.Lifecycle;
+
+/// <summary>POST /marketplace/notifications/eventbridge with aws.agreement-marketplace events, as an API destination sends them.</summary>
+public sealed class EventBridgeEndpointTests : IAsyncLifetime
+{
+    private const string Secret = "eventbridge-shared-secret-0123456789abcdef";
+    private PortalAppFactory app = null!;
+
+    public Task InitializeAsync()
+    {
+        app = new PortalAppFactory(new Dictionary<string, string?> { ["Marketplace:EventBridge:Secret"] = Secret });
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await app.DisposeAsync();
+
+    private static string Event(string detailType, string account, string agreement, string? id = null, string status = "ACTIVE",
+        string requestId = "req-1", string source = "aws.agreement-marketplace") => JsonSerializer.Serialize(new Dictionary<string, object>
+    {
+        ["version"] = "0", ["id"] = id ?? Guid.NewGuid().ToString(), ["detail-type"] = detailType, ["source"] = source,
+        ["account"] = "999988887777", ["time"] = "2026-11-26T03:00:00Z", ["region"] = "us-east-1",
+        ["resources"] = new[] { $"arn:aws:aws-marketplace:us-east-1:999988887777:AWSMarketplace/Agreement/{agreement}" },
+        ["detail"] = new Dictionary<string, object>
+        {
+            ["requestId"] = requestId,
+            ["agreement"] = new Dictionary<string, object> { ["id"] = agreement, ["status"] = status, ["acceptor"] = new { accountId = account } },
+            ["product"] = new { code = PortalAppFactory.PaygProduct },
+        },
+    });
+
+    private async Task<HttpStatusCode> PostAsync(string body, string? secret = Secret)
+    {
+        using var client = app.CreateBrowser();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/marketplace/notifications/eventbridge") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        if (secret is not null) request.Headers.Add("X-Portal-EventBridge-Secret", secret);
+        return (await client.SendAsync(request)).StatusCode;
+    }
+
+    private async Task<MarketplaceSubscription> LandAsync(string account)
+    {
+        var token = app.Services.GetRequiredService<SimulatorTokens>().Mint(PortalAppFactory.PaygProduct, SimulatedOffer.Payg, account);
+        using var browser = app.CreateBrowser();
+        Assert.Equal(HttpStatusCode.SeeOther,
+            (await browser.PostAsync("/marketplace/landing", new FormUrlEncodedContent([new("x-amzn-marketplace-token", token)]))).StatusCode);
+        await using var db = app.CreateDbContext();
+        return await db.Subscriptions.SingleAsync(s => s.CustomerAwsAccountId == account);
+    }
+
+    private async Task<SubscriptionStatus> StatusAsync(Guid id)
+    {
+        await using var db = app.CreateDbContext();
+        return (await db.Subscriptions.SingleAsync(s => s.Id == id)).Status;
+    }
+
+    [Fact]
+    public async Task The_manufacturer_and_proposer_copies_of_one_change_are_applied_once()
+    {
+        var s = await LandAsync("310000000001");
+
+        Assert.Equal(HttpStatusCode.OK, await PostAsync(Event("Purchase Agreement Created - Manufacturer", "310000000001", "agmt-1")));
+        Assert.Equal(HttpStatusCode.OK, await PostAsync(Event("Purchase Agreement Created - Proposer", "310000000001", "agmt-1")));
+
+        Assert.Equal(SubscriptionStatus.Active, await StatusAsync(s.Id));
+        await using var db = app.CreateDbContext();
+        Assert.Equal(1, await db.MarketplaceNotifications.CountAsync(n => n.Source == "eventbridge"));
+        Assert.Equal(1, await db.AuditEvents.CountAsync(a => a.SubscriptionId == s.Id && a.Type == "subscription.subscribesuccess"));
+    }
+
+    [Fact]
+    public async Task A_redelivered_event_id_is_applied_once_and_ended_agreements_cancel()
+    {
+        var s = await LandAsync("310000000002");
+        var ended = Event("Purchase Agreement Ended - Manufacturer", "310000000002", "agmt-2", id: "evt-ended", status: "CANCELLED", requestId: "req-2");
+
+        Assert.Equal(HttpStatusCode.OK, await PostAsync(ended));
+        Assert.Equal(HttpStatusCode.OK, await PostAsync(ended));
+
+        Assert.Equal(SubscriptionStatus.Cancelled, await StatusAsync(s.Id));
+        await using var db = app.CreateDbContext();
+        Assert.Equal(1, await db.MarketplaceNotifications.CountAsync(n => n.MessageId == "eb:evt-ended"));
+        // A later "created" for the ended agreement does not revive it (out of order / stale).
+        Assert.Equal(HttpStatusCode.OK, await PostAsync(Event("Purchase Agreement Created - Manufacturer", "310000000002", "agmt-2", requestId: "req-0")));
+        Assert.Equal(SubscriptionStatus.Cancelled, await StatusAsync(s.Id));
+    }
+
+    [Fact]
+    public async Task A_renewal_is_not_a_cancellation_and_license_events_map_to_entitlement_updates()
+    {
+        var s = await LandAsync("310000000003");
+        await PostAsync(Event("Purchase Agreement Created - Manufacturer", "310000000003", "agmt-3"));
+        Assert.Equal(HttpStatusCode.OK, await PostAsync(Event("Purchase Agreement Ended - Manufacturer", "310000000003", "agmt-3", status: "RENEWED", requestId: "r")));
+        Assert.Equal(HttpStatusCode.OK, await PostAsync(Event("License Updated - Manufacturer", "310000000003", "agmt-3", requestId: "l")));
+        Assert.Equal(SubscriptionStatus.Active, await StatusAsync(s.Id));
+        Assert.Equal(HttpStatusCode.OK, await PostAsync(Event("License Deprovisioned - Manufacturer", "310000000003", "agmt-3", requestId: "d")));
+        Assert.Equal(SubscriptionStatus.Cancelled, await StatusAsync(s.Id));
+    }
+
+    [Fact]
+    public async Task Wrong_or_missing_secret_and_malformed_events_are_refused_and_nothing_is_stored()
+    {
+        var s = await LandAsync("310000000004");
+        var created = Event("Purchase Agreement Created - Manufacturer", "310000000004", "agmt-4");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, await PostAsync(created, secret: null));
+        Assert.Equal(HttpStatusCode.Unauthorized, await PostAsync(created, secret: Secret + "x"));
+        Assert.Equal(HttpStatusCode.BadRequest, await PostAsync("{not json"));
+        Assert.Equal(HttpStatusCode.BadRequest, await PostAsync(Event("Purchase Agreement Created - Manufacturer", "310000000004", "agmt-4", source: "aws.ec2")));
+        Assert.Equal(HttpStatusCode.OK, await PostAsync(Event("Purchase Agreement Ending - Manufacturer", "310000000004", "agmt-4"))); // known, nothing to do
+
+        Assert.Equal(SubscriptionStatus.Pending, await StatusAsync(s.Id));
+        await using var db = app.CreateDbContext();
+        Assert.Equal(0, await db.MarketplaceNotifications.CountAsync());
+    }
+
+    [Fact]
+    public async Task Without_a_secret_the_endpoint_is_off()
+    {
+        await using var off = new PortalAppFactory();
+        using var client = off.CreateBrowser();
+        var response = await client.PostAsync("/marketplace/notifications/eventbridge", new StringContent("{}", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+}
