@@ -14,6 +14,7 @@ builder.AddOnboarding();
 builder.AddAccounts();
 builder.AddEmail();
 builder.AddOrganizations();
+builder.AddWebhooks();
 builder.AddDevTools();
 
 var app = builder.Build();
