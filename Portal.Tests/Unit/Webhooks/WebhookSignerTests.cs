@@ -18,6 +18,14 @@ public sealed class WebhookSignerTests
     }
 
     [Fact]
+    public void Sign_ReadmeTestVector_Matches()
+    {
+        var header = WebhookSigner.Sign("example-webhook-secret-0123456789abcdef", Now, """{"id":"evt_test","type":"subscription.linked"}""");
+
+        Assert.Equal("t=1795496400,v1=60bcea7d8c447e666b2d70c7f495bff436e5d63c599600888a80a714b3e3d96d", header);
+    }
+
+    [Fact]
     public void Verify_TamperedBody_Rejected()
     {
         var header = WebhookSigner.Sign(Secret, Now, Body);
