@@ -19,8 +19,6 @@ public sealed record WebhookEvent(string Id, string Type, DateTimeOffset Occurre
     public static string NewId(DateTimeOffset now) => IdPrefix + Guid.CreateVersion7(now).ToString("N");
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
-
-    public static WebhookEvent? Parse(string json) => JsonSerializer.Deserialize<WebhookEvent>(json, Json);
 }
 
 public sealed record WebhookSubscription(
