@@ -15,6 +15,7 @@ builder.AddAccounts();
 builder.AddEmail();
 builder.AddOrganizations();
 builder.AddMetering();
+builder.AddWebhooks();
 builder.AddDevTools();
 
 var app = builder.Build();

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Options;
 using Portal.Data;
 
@@ -18,14 +19,14 @@ public static class DataExtensions
             if (string.IsNullOrWhiteSpace(connectionString))
                 throw new OptionsValidationException("ConnectionStrings:Portal", typeof(DatabaseOptions),
                     ["ConnectionStrings:Portal is required when Database:Provider is Postgres."]);
-            builder.Services.AddDbContextFactory<PostgresPortalDbContext>(o => o.UseNpgsql(connectionString));
+            builder.Services.AddDbContextFactory<PostgresPortalDbContext>((sp, o) => o.UseNpgsql(connectionString).AddInterceptors(sp.GetServices<IInterceptor>()));
             builder.Services.AddSingleton<IDbContextFactory<PortalDbContext>, PortalDbContextFactory<PostgresPortalDbContext>>();
             builder.Services.AddScoped<PortalDbContext>(sp => sp.GetRequiredService<PostgresPortalDbContext>());
         }
         else
         {
             connectionString = SqliteConnectionString(connectionString, builder.Environment.ContentRootPath);
-            builder.Services.AddDbContextFactory<SqlitePortalDbContext>(o => o.UseSqlite(connectionString));
+            builder.Services.AddDbContextFactory<SqlitePortalDbContext>((sp, o) => o.UseSqlite(connectionString).AddInterceptors(sp.GetServices<IInterceptor>()));
             builder.Services.AddSingleton<IDbContextFactory<PortalDbContext>, PortalDbContextFactory<SqlitePortalDbContext>>();
             builder.Services.AddScoped<PortalDbContext>(sp => sp.GetRequiredService<SqlitePortalDbContext>());
         }
