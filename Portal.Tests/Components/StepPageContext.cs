@@ -54,7 +54,7 @@ public abstract class StepPageContext : BunitContext, IAsyncLifetime
     }
 
     /// <summary>Seeds a user, a PAYG subscription and a session at <paramref name="step"/> with the given answers.</summary>
-    protected async Task SeedAsync(OnboardingStep step, OnboardingData? data = null, bool newUser = true)
+    protected async Task<Guid> SeedAsync(OnboardingStep step, OnboardingData? data = null, bool newUser = true, OfferType offer = OfferType.Payg)
     {
         using (var scope = App.Services.CreateScope())
         {
@@ -71,7 +71,7 @@ public abstract class StepPageContext : BunitContext, IAsyncLifetime
         var subscription = new MarketplaceSubscription
         {
             ProductCode = PortalAppFactory.PaygProduct, CustomerAwsAccountId = "123456789012", LicenseArn = "arn:aws:license-manager::123456789012:license:l-c",
-            OfferType = OfferType.Payg, CreatedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow,
+            OfferType = offer, CreatedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow,
         };
         var session = new OnboardingSession
         {
@@ -82,6 +82,7 @@ public abstract class StepPageContext : BunitContext, IAsyncLifetime
         db.OnboardingSessions.Add(session);
         await db.SaveChangesAsync();
         SessionId = session.Id;
+        return subscription.Id;
     }
 
     protected IRenderedComponent<TPage> RenderStep<TPage>() where TPage : IComponent

@@ -1,4 +1,6 @@
 using Bunit;
+using Microsoft.Extensions.DependencyInjection;
+using Portal.Marketplace.Subscriptions;
 using Portal.Onboarding;
 using Portal.Onboarding.Steps;
 
@@ -174,6 +176,47 @@ public sealed class ReviewPageTests : StepPageContext
 
         cut.Find("#step-submit").Click();
 
+        await WaitForStepAsync(OnboardingStep.Linked);
+    }
+}
+
+public sealed class ContractReviewPageTests : StepPageContext
+{
+    private static OnboardingData Answers() => new()
+    {
+        Organization = new OrganizationChoice { Mode = ChoiceMode.New, Name = "Contoso" },
+        Workspace = new WorkspaceChoice { Mode = ChoiceMode.New, Name = "Production", Language = "en" },
+    };
+
+    [Fact]
+    public async Task A_contract_AWS_has_not_confirmed_waits_and_the_page_moves_on_by_itself_when_the_entitlement_arrives()
+    {
+        var subscriptionId = await SeedAsync(OnboardingStep.Review, Answers(), offer: OfferType.Contract);
+        var cut = RenderStep<ReviewPage>();
+        cut.WaitForElement("#contract-waiting");
+        Assert.Contains("Waiting for AWS to confirm your contract", cut.Markup);
+        Assert.True(cut.Find("#step-submit").HasAttribute("disabled"));
+
+        // The UI bypassed: the link service refuses an unconfirmed contract on its own.
+        using (var scope = App.Services.CreateScope())
+        {
+            var result = await scope.ServiceProvider.GetRequiredService<Portal.Organizations.LinkService>().LinkAsync(SessionId, UserId, "http://localhost/");
+            Assert.Equal(Portal.Organizations.LinkOutcome.ContractNotEntitled, result.Outcome);
+        }
+
+        // What the refresh worker stores when AWS confirms.
+        await using (var db = App.CreateDbContext())
+        {
+            db.Entitlements.Add(new Portal.Marketplace.Entitlements.SubscriptionEntitlement
+            {
+                SubscriptionId = subscriptionId, Dimension = "Standard", Value = "1", ValueType = "Integer",
+                ExpiresAt = DateTimeOffset.UtcNow.AddYears(1), RefreshedAt = DateTimeOffset.UtcNow,
+            });
+            await db.SaveChangesAsync();
+        }
+        cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("#contract-waiting")), TimeSpan.FromSeconds(15));
+        Assert.False(cut.Find("#step-submit").HasAttribute("disabled"));
+        cut.Find("#step-submit").Click();
         await WaitForStepAsync(OnboardingStep.Linked);
     }
 }

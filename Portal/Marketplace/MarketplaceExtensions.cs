@@ -14,7 +14,13 @@ public static class MarketplaceExtensions
         var modeSet = builder.Configuration[$"{MarketplaceOptions.SectionName}:Mode"] is not null;
         var isDevelopment = builder.Environment.IsDevelopment();
         builder.Services.AddOptions<MarketplaceOptions>().BindConfiguration(MarketplaceOptions.SectionName)
-            .PostConfigure(o => { if (!modeSet) o.Mode = isDevelopment ? MarketplaceMode.Simulator : MarketplaceMode.Aws; })
+            .PostConfigure(o =>
+            {
+                if (!modeSet) o.Mode = isDevelopment ? MarketplaceMode.Simulator : MarketplaceMode.Aws;
+                // The simulator sends EventBridge events too: with no secret configured it gets a process-local one.
+                if (o.Mode == MarketplaceMode.Simulator && string.IsNullOrEmpty(o.EventBridge.Secret))
+                    o.EventBridge.Secret = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
+            })
             .ValidateDataAnnotations().Validate(o => o.Products.Count > 0,
                 "Marketplace:Products must list at least one product (Marketplace:Products:0:ProductCode and :Name).")
             .Validate(o => o.Products.All(p => !string.IsNullOrWhiteSpace(p.ProductCode) && !string.IsNullOrWhiteSpace(p.Name)),
@@ -34,6 +40,8 @@ public static class MarketplaceExtensions
 
         builder.Services.AddSingleton<SimulatorTokens>();
         builder.Services.AddSingleton<SimulatorState>();
+        builder.Services.AddSingleton<SimulatorNotifier>();
+        builder.Services.AddHttpClient("simulator-notifier", c => c.Timeout = TimeSpan.FromSeconds(30));
         builder.Services.AddScoped<LandingService>();
         builder.Services.AddScoped<SubscriptionRegistrar>();
         builder.Services.AddSingleton<Portal.Marketplace.Lifecycle.SnsSignatureVerifier>();

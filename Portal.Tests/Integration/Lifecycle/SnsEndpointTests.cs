@@ -175,9 +175,9 @@ public sealed class SnsEndpointTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task NoTopicsConfigured_EndpointOff()
+    public async Task NoTopicsConfigured_EndpointOffOutsideSimulatorMode()
     {
-        await using var off = new PortalAppFactory();
+        await using var off = new PortalAppFactory(new Dictionary<string, string?> { ["Marketplace:Mode"] = "Aws" });
         using var client = off.CreateBrowser();
 
         var response = await client.PostAsync("/marketplace/notifications/sns", new StringContent(Delivery("subscribe-success", "1")));

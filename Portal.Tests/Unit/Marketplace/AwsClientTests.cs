@@ -23,7 +23,8 @@ public sealed class AwsClientTests : IAsyncLifetime
         Mode = MarketplaceMode.Aws, Region = region, MeteringEndpoint = server.Url.ToString(), EntitlementEndpoint = server.Url.ToString(),
         Calls = new AwsCallOptions
         {
-            AttemptTimeout = TimeSpan.FromMilliseconds(300), MaxAttempts = 4, BaseDelay = TimeSpan.FromMilliseconds(5),
+            // Generous per attempt: a busy CI machine must not turn a prompt answer into a retry.
+            AttemptTimeout = TimeSpan.FromSeconds(5), MaxAttempts = 4, BaseDelay = TimeSpan.FromMilliseconds(5),
             MaxDelay = TimeSpan.FromMilliseconds(20), MaxTotalTime = TimeSpan.FromSeconds(5),
         },
     };
@@ -143,6 +144,7 @@ public sealed class AwsClientTests : IAsyncLifetime
         server.Respond = async (_, _) => { await Task.Delay(TimeSpan.FromSeconds(3)); return (200, "{}", null); };
         var options = Options();
         options.Calls.MaxAttempts = 2;
+        options.Calls.AttemptTimeout = TimeSpan.FromMilliseconds(300);
         options.Calls.MaxTotalTime = TimeSpan.FromMilliseconds(700);
 
         var ex = await Assert.ThrowsAsync<MarketplaceUnavailableException>(() =>

@@ -33,7 +33,8 @@ public sealed class MarketplaceEndpointResolver(IOptions<MarketplaceOptions> opt
         return new AwsServiceEndpoint(url, o.Region, "AWSMPEntitlementService");
     }
 
-    private Uri SelfAddress()
+    /// <summary>The portal's own listening address (the simulator runs in this process).</summary>
+    public Uri SelfAddress()
     {
         var addresses = services.GetService<IServer>()?.Features.Get<IServerAddressesFeature>()?.Addresses;
         var chosen = addresses?.FirstOrDefault(a => a.StartsWith("http://", StringComparison.Ordinal)) ?? addresses?.FirstOrDefault()

@@ -24,13 +24,16 @@ public static class SnsEndpoints
     }
 
     private static async Task<IResult> ReceiveAsync(HttpContext ctx, IOptions<MarketplaceOptions> options, SnsSignatureVerifier verifier,
-        LifecycleService lifecycle, IHttpClientFactory http, TimeProvider time, ILoggerFactory loggers)
+        LifecycleService lifecycle, IHttpClientFactory http, TimeProvider time, ILoggerFactory loggers, Portal.Marketplace.Simulator.SimulatorNotifier simulator)
     {
         // AWS reads the status code only: no HTML error page re-executed in place of it.
         if (ctx.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodePagesFeature>() is { } pages) pages.Enabled = false;
         var logger = loggers.CreateLogger(typeof(SnsEndpoints));
         var sns = options.Value.Sns;
-        if (sns.TopicArns.Count == 0) return Results.NotFound();
+        var simulated = options.Value.Mode == MarketplaceMode.Simulator;
+        // In simulator mode the simulator's own topic is accepted too (its certificate is pinned, never fetched).
+        IReadOnlyCollection<string> topics = simulated ? [.. sns.TopicArns, simulator.TopicArn] : sns.TopicArns;
+        if (topics.Count == 0) return Results.NotFound();
         byte[] body;
         try
         {
@@ -44,7 +47,8 @@ public static class SnsEndpoints
         }
         if (SnsMessage.TryParse(body) is not { } message) return Refuse("malformed", StatusCodes.Status400BadRequest);
 
-        var verdict = await verifier.VerifyAsync(message, sns.TopicArns, new Regex(sns.CertificateUrlPattern), ctx.RequestAborted);
+        var verdict = await verifier.VerifyAsync(message, topics, new Regex(sns.CertificateUrlPattern), ctx.RequestAborted,
+            simulated ? simulator.PinnedFor(message) : null);
         if (verdict != SnsVerdict.Valid)
         {
             logger.LogWarning("SNS message {MessageId} refused: {Verdict}", message.MessageId, verdict);

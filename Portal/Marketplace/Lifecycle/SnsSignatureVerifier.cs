@@ -17,15 +17,17 @@ public sealed class SnsSignatureVerifier(IHttpClientFactory http, TimeProvider t
 {
     private readonly ConcurrentDictionary<string, X509Certificate2> certificates = new();
 
-    public async Task<SnsVerdict> VerifyAsync(SnsMessage message, IReadOnlyCollection<string> topics, Regex certificateUrl, CancellationToken ct)
+    /// <param name="pinned">A certificate trusted for this message without fetching (the simulator's own, in simulator mode only).</param>
+    public async Task<SnsVerdict> VerifyAsync(SnsMessage message, IReadOnlyCollection<string> topics, Regex certificateUrl, CancellationToken ct,
+        X509Certificate2? pinned = null)
     {
         if (!topics.Contains(message.TopicArn)) return SnsVerdict.UnknownTopic;
-        if (!Uri.TryCreate(message.SigningCertUrl, UriKind.Absolute, out var url) || !certificateUrl.IsMatch(message.SigningCertUrl))
+        if (!Uri.TryCreate(message.SigningCertUrl, UriKind.Absolute, out var url) || (pinned is null && !certificateUrl.IsMatch(message.SigningCertUrl)))
             return SnsVerdict.UntrustedCertificateUrl;
         var hash = message.SignatureVersion switch { "1" => HashAlgorithmName.SHA1, "2" => HashAlgorithmName.SHA256, _ => (HashAlgorithmName?)null };
         if (hash is null) return SnsVerdict.UnsupportedVersion;
 
-        var certificate = await CertificateAsync(url, ct);
+        var certificate = pinned ?? await CertificateAsync(url, ct);
         if (certificate is null) return SnsVerdict.CertificateUnavailable;
         var now = time.GetUtcNow().UtcDateTime;
         if (now < certificate.NotBefore.ToUniversalTime() || now > certificate.NotAfter.ToUniversalTime()) return SnsVerdict.CertificateExpired;

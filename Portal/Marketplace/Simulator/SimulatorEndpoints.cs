@@ -17,6 +17,9 @@ public static class SimulatorEndpoints
     public static IEndpointRouteBuilder MapMarketplaceSimulator(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/_simulator/aws").ExcludeFromDescription();
+        // Published for anyone curious; the portal itself pins it rather than fetching it.
+        app.MapGet(SimulatorNotifier.CertificatePath, (SimulatorNotifier n) => Results.Text(n.Certificate.ExportCertificatePem(), "application/x-pem-file"))
+            .ExcludeFromDescription();
         group.MapPost("/metering/", (Delegate)((HttpContext ctx) => Handle(ctx, "AWSMPMeteringService", MeteringAsync)));
         group.MapPost("/entitlement/", (Delegate)((HttpContext ctx) => Handle(ctx, "AWSMPEntitlementService", EntitlementAsync)));
         return app;

@@ -35,8 +35,17 @@ public sealed class SimulatorState(TimeProvider time)
         var license = new License(token.ProductCode, token.AccountId,
             $"arn:{partition}:license-manager::{token.AccountId}:license:l-{digest[..32]}",
             "c" + digest[32..43], token.Offer, time.GetUtcNow().AddYears(1));
-        return licenses.GetOrAdd(license.LicenseArn, license);
+        var added = licenses.GetOrAdd(license.LicenseArn, license);
+        // "AWS confirms the contract later": no entitlement until someone confirms it on /dev/marketplace.
+        if (token.Offer == SimulatedOffer.Contract && deferred.TryRemove($"{token.ProductCode}|{token.AccountId}", out _))
+            entitlements.TryAdd(added.LicenseArn, []);
+        return added;
     }
+
+    private readonly ConcurrentDictionary<string, bool> deferred = new();
+
+    /// <summary>The next contract this account subscribes to has no entitlement until confirmed.</summary>
+    public void DeferConfirmation(string productCode, string accountId) => deferred[$"{productCode}|{accountId}"] = true;
 
     public IEnumerable<License> Licenses(string productCode) => licenses.Values.Where(l => l.ProductCode == productCode);
 

@@ -1,0 +1,101 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using Portal.Marketplace.Aws;
+using Portal.Marketplace.Lifecycle;
+using Portal.Marketplace.Subscriptions;
+
+namespace Portal.Marketplace.Simulator;
+
+/// <summary>
+/// Plays AWS's side of lifecycle notifications: SNS deliveries signed (SignatureVersion 2) with a certificate made at
+/// start-up, which only simulator mode trusts (it is pinned, never fetched), and EventBridge agreement events with
+/// the shared secret. Both go over HTTP to the portal's real endpoints, so every check runs as for AWS.
+/// </summary>
+public sealed class SimulatorNotifier : IDisposable
+{
+    public const string CertificatePath = "/_simulator/sns/SimpleNotificationService-simulator.pem";
+    private readonly RSA key = RSA.Create(2048);
+    private readonly IHttpClientFactory http;
+    private readonly MarketplaceEndpointResolver endpoints;
+    private readonly IOptions<MarketplaceOptions> options;
+    private readonly TimeProvider time;
+
+    public SimulatorNotifier(IHttpClientFactory http, MarketplaceEndpointResolver endpoints, IOptions<MarketplaceOptions> options, TimeProvider time)
+    {
+        (this.http, this.endpoints, this.options, this.time) = (http, endpoints, options, time);
+        var now = DateTimeOffset.UtcNow;
+        Certificate = new CertificateRequest("CN=sns.simulator.invalid", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)
+            .CreateSelfSigned(now.AddDays(-1), now.AddYears(1));
+    }
+
+    public X509Certificate2 Certificate { get; }
+
+    public string TopicArn => $"arn:aws:sns:{options.Value.Region}:000000000000:aws-mp-subscription-notification-simulator";
+
+    public string CertificateUrl => new Uri(endpoints.SelfAddress(), CertificatePath).ToString();
+
+    /// <summary>The pinned certificate for a delivery naming the simulator's certificate URL; null for anything else.</summary>
+    public X509Certificate2? PinnedFor(SnsMessage message) =>
+        options.Value.Mode == MarketplaceMode.Simulator && message.SigningCertUrl == CertificateUrl ? Certificate : null;
+
+    public async Task<int> SendSnsAsync(string action, MarketplaceSubscription s, CancellationToken ct = default)
+    {
+        var payload = new Dictionary<string, string> { ["action"] = action, ["product-code"] = s.ProductCode };
+        if (s.LicenseArn is { } arn) { payload["customer-aws-account-id"] = s.CustomerAwsAccountId; payload["licenseArn"] = arn; }
+        else payload["customer-identifier"] = s.CustomerIdentifier!;
+        var message = new SnsMessage(SnsMessage.Notification, Guid.NewGuid().ToString(), TopicArn, null, JsonSerializer.Serialize(payload),
+            time.GetUtcNow().ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture), "2", "", CertificateUrl, null, null);
+        var signature = Convert.ToBase64String(key.SignData(Encoding.UTF8.GetBytes(message.StringToSign()), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
+        var body = JsonSerializer.Serialize(new Dictionary<string, string?>
+        {
+            ["Type"] = message.Type, ["MessageId"] = message.MessageId, ["TopicArn"] = message.TopicArn, ["Message"] = message.Message,
+            ["Timestamp"] = message.Timestamp, ["SignatureVersion"] = "2", ["Signature"] = signature, ["SigningCertURL"] = message.SigningCertUrl,
+        });
+        using var client = http.CreateClient("simulator-notifier");
+        var response = await client.PostAsync(new Uri(endpoints.SelfAddress(), "/marketplace/notifications/sns"), new StringContent(body, Encoding.UTF8, "text/plain"), ct);
+        return (int)response.StatusCode;
+    }
+
+    /// <summary>Sends one agreement change the way AWS does to a vendor that is both manufacturer and proposer: twice.</summary>
+    public async Task<int[]> SendEventBridgeAsync(string baseType, MarketplaceSubscription s, string status = "ACTIVE", CancellationToken ct = default)
+    {
+        var requestId = Guid.NewGuid().ToString();
+        var results = new List<int>();
+        foreach (var role in new[] { "Manufacturer", "Proposer" })
+        {
+            var body = JsonSerializer.Serialize(new Dictionary<string, object?>
+            {
+                ["version"] = "0", ["id"] = Guid.NewGuid().ToString(), ["detail-type"] = $"{baseType} - {role}", ["source"] = EventBridgeEndpointsSource,
+                ["account"] = "000000000000", ["time"] = time.GetUtcNow().ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
+                ["region"] = options.Value.Region, ["resources"] = new[] { $"arn:aws:aws-marketplace:{options.Value.Region}:000000000000:AWSMarketplace/Agreement/agmt-{s.Id:N}" },
+                ["detail"] = new Dictionary<string, object?>
+                {
+                    ["requestId"] = requestId,
+                    ["agreement"] = new Dictionary<string, object?> { ["id"] = $"agmt-{s.Id:N}", ["status"] = status, ["acceptor"] = new { accountId = s.CustomerAwsAccountId } },
+                    ["product"] = new { code = s.ProductCode },
+                    ["licenseArns"] = s.LicenseArn is null ? Array.Empty<string>() : new[] { s.LicenseArn },
+                },
+            });
+            using var client = http.CreateClient("simulator-notifier");
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(endpoints.SelfAddress(), "/marketplace/notifications/eventbridge"))
+            {
+                Content = new StringContent(body, Encoding.UTF8, "application/json"),
+            };
+            request.Headers.Add(options.Value.EventBridge.HeaderName, options.Value.EventBridge.Secret);
+            results.Add((int)(await client.SendAsync(request, ct)).StatusCode);
+        }
+        return [.. results];
+    }
+
+    private const string EventBridgeEndpointsSource = "aws.agreement-marketplace";
+
+    public void Dispose()
+    {
+        Certificate.Dispose();
+        key.Dispose();
+    }
+}

@@ -1,0 +1,50 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Portal.Data;
+
+namespace Portal.Bench;
+
+/// <summary>The real portal in this process on a real port: a fresh SQLite file (or PostgreSQL) and its simulator as AWS.</summary>
+public sealed class BenchPortal : WebApplicationFactory<Program>
+{
+    private readonly string root = Directory.CreateTempSubdirectory("portal-bench-").FullName;
+    private readonly Dictionary<string, string?> settings;
+
+    public BenchPortal(IDictionary<string, string?> overrides, string? postgres)
+    {
+        settings = new()
+        {
+            ["Database:Provider"] = postgres is null ? "Sqlite" : "Postgres",
+            ["ConnectionStrings:Portal"] = postgres ?? $"Data Source={Path.Combine(root, "portal.db")}",
+            ["DataProtection:KeysPath"] = Path.Combine(root, "keys"),
+            ["Marketplace:Mode"] = "Simulator",
+            ["Marketplace:Products:0:ProductCode"] = Product,
+            ["Marketplace:Products:0:Name"] = "Bench Analytics",
+            ["DevTools:Enabled"] = "false",
+            ["Email:Mode"] = "Mailbox",
+        };
+        foreach (var (k, v) in overrides) settings[k] = v;
+        UseKestrel(0);
+    }
+
+    public const string Product = "benchpaygproduct000000001";
+
+    public PortalDbContext Db() => Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContext();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Production");
+        foreach (var (k, v) in settings) builder.UseSetting(k, v);
+        builder.ConfigureLogging(l => l.ClearProviders().AddConsole().SetMinimumLevel(LogLevel.Warning));
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try { Directory.Delete(root, recursive: true); } catch (IOException) { }
+    }
+}
