@@ -1,0 +1,64 @@
+using Bunit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Portal.Metering;
+using Portal.Metering.Pages;
+using Portal.Onboarding;
+using Portal.Organizations;
+
+namespace Portal.Tests.Components;
+
+/// <summary>The organization's API keys page on the real services and a SQLite file: who may see it, create and revoke.</summary>
+public sealed class ApiKeysPageTests : StepPageContext
+{
+    private async Task<Guid> OrganizationAsync(OrganizationRole role)
+    {
+        await SeedAsync(OnboardingStep.Linked);
+        await using var db = App.CreateDbContext();
+        var org = new Organization { Name = "Acme", CreatedAt = DateTimeOffset.UtcNow };
+        org.Members.Add(new OrganizationMember { UserId = UserId, Role = role, JoinedAt = DateTimeOffset.UtcNow });
+        db.Organizations.Add(org);
+        await db.SaveChangesAsync();
+        return org.Id;
+    }
+
+    private IRenderedComponent<ApiKeysPage> RenderFor(Guid organizationId) =>
+        Render<ApiKeysPage>(p => p
+            .Add(x => x.OrganizationId, organizationId)
+            .AddCascadingValue(Task.FromResult(new Microsoft.AspNetCore.Components.Authorization.AuthenticationState(
+                new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity(
+                    [new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.NameIdentifier, UserId)], "test"))))));
+
+    [Fact]
+    public async Task An_admin_creates_a_key_sees_it_once_and_only_its_hash_is_stored()
+    {
+        var org = await OrganizationAsync(OrganizationRole.Admin);
+        var cut = RenderFor(org);
+        cut.WaitForElement("#create-key");
+
+        cut.Find("#create-key").Click(); // no name yet
+        cut.WaitForAssertion(() => Assert.Contains("Give the key a name", cut.Markup));
+        cut.Find("input[name=key-name]").Change("billing-agent");
+        cut.Find("form").Submit();
+
+        var plain = cut.WaitForElement("#new-api-key").TextContent.Trim();
+        Assert.StartsWith(ApiKeyService.KeyPrefix, plain);
+        Assert.Contains("billing-agent", cut.Find("#api-keys").TextContent);
+        await using var db = App.CreateDbContext();
+        var stored = await db.ApiKeys.SingleAsync();
+        Assert.Equal(ApiKeyService.Hash(plain), stored.KeyHash);
+        Assert.DoesNotContain(plain, cut.Find("#api-keys").TextContent); // the list shows the prefix only
+        Assert.NotNull(await App.Services.GetRequiredService<ApiKeyService>().AuthenticateAsync(plain));
+    }
+
+    [Fact]
+    public async Task A_member_who_is_not_an_admin_sees_no_keys_and_cannot_create_one()
+    {
+        var org = await OrganizationAsync(OrganizationRole.Member);
+        await App.Services.GetRequiredService<ApiKeyService>().CreateAsync(org, "existing", "someone");
+        var cut = RenderFor(org);
+        cut.WaitForAssertion(() => Assert.Contains("Only the organization's admins", cut.Markup));
+        Assert.Empty(cut.FindAll("#create-key"));
+        Assert.DoesNotContain("existing", cut.Markup);
+    }
+}
