@@ -35,19 +35,24 @@ public sealed class MeteringSender(IDbContextFactory<PortalDbContext> factory, I
             var due = db.MeteringRecords.Where(r => (r.Status == MeteringStatus.Pending || r.Status == MeteringStatus.Sending) && r.NextAttemptAt <= now);
             // An ending subscription's running hour goes now; otherwise an hour is sent once it has closed.
             due = subscriptionId is { } only ? due.Where(r => r.SubscriptionId == only && r.HourStart <= currentHour) : due.Where(r => r.HourStart < currentHour);
-            var round = await due.OrderBy(r => r.ProductCode).ThenBy(r => r.HourStart).Take(BatchSize * options.Value.Concurrency * 8).ToListAsync(ct);
+            var round = await due.OrderBy(r => r.HourStart).ThenBy(r => r.ProductCode).Take(BatchSize * options.Value.Concurrency * 20).ToListAsync(ct);
             if (round.Count == 0) break;
 
-            // Freeze before the first call: from here on the record's quantity never changes.
-            foreach (var r in round.Where(r => r.Status == MeteringStatus.Pending)) r.Status = MeteringStatus.Sending;
             foreach (var r in round.Where(r => r.Quantity > int.MaxValue))
             {
                 r.Status = MeteringStatus.Failed; // AWS takes at most 2^31-1 per record; the operator must split it
                 r.LastError = $"Quantity {r.Quantity} exceeds what one AWS usage record can carry.";
                 total.Failed++;
             }
-            round.RemoveAll(r => r.Status == MeteringStatus.Failed);
-            await db.SaveChangesAsync(ct);
+            if (round.RemoveAll(r => r.Status == MeteringStatus.Failed) > 0) await db.SaveChangesAsync(ct);
+
+            // Freeze before the first call (one statement): from here on the record's quantity never changes.
+            var pending = round.Where(r => r.Status == MeteringStatus.Pending).Select(r => r.Id).ToList();
+            if (pending.Count > 0)
+                await db.MeteringRecords.Where(r => pending.Contains(r.Id) && r.Status == MeteringStatus.Pending)
+                    .ExecuteUpdateAsync(u => u.SetProperty(r => r.Status, MeteringStatus.Sending), ct);
+            foreach (var r in round) r.Status = MeteringStatus.Sending;
+            db.ChangeTracker.AcceptAllChanges(); // the database already says so
 
             var chunks = round.GroupBy(r => r.ProductCode).SelectMany(g => g.Chunk(BatchSize)).ToList();
             using var gate = new SemaphoreSlim(options.Value.Concurrency);

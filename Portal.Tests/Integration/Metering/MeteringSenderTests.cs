@@ -1,3 +1,5 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Portal.Marketplace.Aws;
 using Portal.Metering;
 
@@ -159,5 +161,31 @@ public sealed class MeteringSenderTests : IAsyncLifetime
         Assert.Equal([10L, 5L], records.Select(r => r.Quantity));
         Assert.All(records, r => Assert.Equal(MeteringStatus.Sent, r.Status));
         Assert.Equal(15, world.Aws.Metered.Values.Sum(v => v.Quantity));
+    }
+}
+
+/// <summary>unsubscribe-pending: AWS allows an hour for the last usage, so the running hour goes out at once.</summary>
+public sealed class EndingSubscriptionMeteringTests
+{
+    [Fact]
+    public async Task An_ending_subscription_has_all_its_usage_sent_including_the_running_hour()
+    {
+        var now = new DateTimeOffset(2026, 11, 18, 10, 30, 0, TimeSpan.Zero);
+        await using var world = new MeteringWorld(now);
+        var (ending, other) = (await world.CustomersAsync(2)) switch { var l => (l[0], l[1]) };
+        await world.UsageAsync(ending.Id, "requests", 3, now.AddHours(-1));
+        await world.UsageAsync(ending.Id, "requests", 4, now.AddMinutes(-10)); // the running hour
+        await world.UsageAsync(other.Id, "requests", 5, now.AddMinutes(-10));  // running hour, not ending: waits
+        await using (var db = world.Db())
+            await db.Subscriptions.Where(s => s.Id == ending.Id)
+                .ExecuteUpdateAsync(u => u.SetProperty(s => s.Status, Portal.Marketplace.Subscriptions.SubscriptionStatus.PendingCancellation));
+
+        await world.App.Services.GetRequiredService<MeteringWorker>().RunPassAsync(full: false);
+
+        var records = await world.RecordsAsync();
+        Assert.Equal([3L, 4L], records.Where(r => r.SubscriptionId == ending.Id).OrderBy(r => r.HourStart).Select(r => r.Quantity));
+        Assert.All(records, r => Assert.Equal(MeteringStatus.Sent, r.Status));
+        Assert.DoesNotContain(records, r => r.SubscriptionId == other.Id); // its hour has not closed yet
+        Assert.Equal(7, world.Aws.Metered.Values.Sum(v => v.Quantity));
     }
 }
