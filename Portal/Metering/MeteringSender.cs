@@ -27,16 +27,26 @@ public sealed class MeteringSender(IDbContextFactory<PortalDbContext> factory, I
     {
         var total = new Tally();
         total.Expired = await ExpireAsync(ct);
-        while (stillLeader is null || await stillLeader(ct))
+        // One ordered snapshot of what is due (oldest hours first), then rounds by id: sorting the whole outbox once
+        // per pass, not once per round, keeps a large backlog linear.
+        var now = time.GetUtcNow();
+        var currentHour = MeteringClock.HourOf(now);
+        List<Guid> dueIds;
+        await using (var snapshot = factory.CreateDbContext())
         {
-            var now = time.GetUtcNow();
-            var currentHour = MeteringClock.HourOf(now);
-            await using var db = factory.CreateDbContext();
-            var due = db.MeteringRecords.Where(r => (r.Status == MeteringStatus.Pending || r.Status == MeteringStatus.Sending) && r.NextAttemptAt <= now);
+            var due = snapshot.MeteringRecords.Where(r => (r.Status == MeteringStatus.Pending || r.Status == MeteringStatus.Sending) && r.NextAttemptAt <= now);
             // An ending subscription's running hour goes now; otherwise an hour is sent once it has closed.
             due = subscriptionId is { } only ? due.Where(r => r.SubscriptionId == only && r.HourStart <= currentHour) : due.Where(r => r.HourStart < currentHour);
-            var round = await due.OrderBy(r => r.HourStart).ThenBy(r => r.ProductCode).Take(BatchSize * options.Value.Concurrency * 20).ToListAsync(ct);
-            if (round.Count == 0) break;
+            dueIds = await due.OrderBy(r => r.HourStart).ThenBy(r => r.ProductCode).Select(r => r.Id).ToListAsync(ct);
+        }
+        foreach (var ids in dueIds.Chunk(BatchSize * options.Value.Concurrency * 20))
+        {
+            if (stillLeader is not null && !await stillLeader(ct)) break;
+            await using var db = factory.CreateDbContext();
+            var round = await db.MeteringRecords.Where(r => ids.Contains(r.Id) && (r.Status == MeteringStatus.Pending || r.Status == MeteringStatus.Sending))
+                .ToListAsync(ct);
+            if (round.Count == 0) continue;
+            round = [.. round.OrderBy(r => r.HourStart).ThenBy(r => r.ProductCode)];
 
             foreach (var r in round.Where(r => r.Quantity > int.MaxValue))
             {
@@ -62,7 +72,8 @@ public sealed class MeteringSender(IDbContextFactory<PortalDbContext> factory, I
                 try { return await SendChunkAsync(chunk, ct); }
                 finally { gate.Release(); }
             }));
-            foreach (var (record, outcome) in outcomes.SelectMany(o => o.Results)) Apply(record, outcome, now, total);
+            var answered = time.GetUtcNow();
+            foreach (var (record, outcome) in outcomes.SelectMany(o => o.Results)) Apply(record, outcome, answered, total);
             total.Calls += outcomes.Sum(o => o.Calls);
             await db.SaveChangesAsync(ct);
         }

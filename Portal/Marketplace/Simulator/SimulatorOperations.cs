@@ -56,7 +56,7 @@ internal static class SimulatorOperations
             state.RecordCall(new(now, request?.ProductCode ?? "", request?.UsageRecords.Count ?? 0, type));
             return SimulatorEndpoints.Error(status, type, message);
         }
-        if (request is null || string.IsNullOrEmpty(request.ProductCode) || !state.Licenses(request.ProductCode).Any())
+        if (request is null || string.IsNullOrEmpty(request.ProductCode) || !state.SellsProduct(request.ProductCode))
             return Refuse(400, "InvalidProductCodeException", "Unknown product code.");
         if (request.UsageRecords.Count is 0 or > 25)
             return Refuse(400, "InvalidParameterException", "UsageRecords must hold 1 to 25 records.");

@@ -49,9 +49,15 @@ public sealed class SimulatorState(TimeProvider time)
 
     public IEnumerable<License> Licenses(string productCode) => licenses.Values.Where(l => l.ProductCode == productCode);
 
-    public bool IsSubscribed(string productCode, UsageRecord r) => licenses.Values.Any(l => l.ProductCode == productCode &&
-        !unsubscribed.ContainsKey(l.LicenseArn) &&
-        (r.LicenseArn is { } arn ? l.LicenseArn == arn && l.AccountId == r.CustomerAWSAccountId : l.CustomerIdentifier == r.CustomerIdentifier));
+    /// <summary>Looked up by key, not scanned: the benchmark meters for thousands of customers.</summary>
+    public bool IsSubscribed(string productCode, UsageRecord r)
+    {
+        var license = r.LicenseArn is { } arn ? (licenses.TryGetValue(arn, out var l) && l.AccountId == r.CustomerAWSAccountId ? l : null)
+            : r.CustomerIdentifier is { } id ? licenses.Values.FirstOrDefault(x => x.CustomerIdentifier == id) : null;
+        return license is not null && license.ProductCode == productCode && !unsubscribed.ContainsKey(license.LicenseArn);
+    }
+
+    public bool SellsProduct(string productCode) => licenses.Values.Any(l => l.ProductCode == productCode);
 
     /// <summary>
     /// AWS keeps one record per customer, dimension and hour. The same record again is the same record (Success, same
