@@ -18,10 +18,13 @@ public static class PortalDefaults
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddRadzenComponents();
 
-        var keys = builder.Configuration["DataProtection:KeysPath"] is { Length: > 0 } k
-            ? Path.GetFullPath(Path.Combine(builder.Environment.ContentRootPath, k))
-            : Path.Combine(builder.Environment.ContentRootPath, "App_Data", "keys");
-        builder.Services.AddDataProtection().SetApplicationName("onboarding-portal").PersistKeysToFileSystem(new DirectoryInfo(keys));
+        // The key ring lives in the database, shared by every instance, unless a folder is configured explicitly.
+        var dataProtection = builder.Services.AddDataProtection().SetApplicationName("onboarding-portal");
+        if (builder.Configuration["DataProtection:KeysPath"] is { Length: > 0 } k)
+            dataProtection.PersistKeysToFileSystem(new DirectoryInfo(Path.GetFullPath(Path.Combine(builder.Environment.ContentRootPath, k))));
+        else
+            builder.Services.AddOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>()
+                .Configure<Microsoft.EntityFrameworkCore.IDbContextFactory<Portal.Data.PortalDbContext>>((o, f) => o.XmlRepository = new Portal.Operations.DatabaseKeyRepository(f));
         return builder;
     }
 

@@ -17,8 +17,11 @@ builder.AddOrganizations();
 builder.AddMetering();
 builder.AddWebhooks();
 builder.AddDevTools();
+builder.AddOperations();
 
 var app = builder.Build();
+
+app.UseOperations();
 
 if (!app.Environment.IsDevelopment())
 {
@@ -35,6 +38,7 @@ app.UseAuthorization();
 app.UseAntiforgery();
 
 app.MapStaticAssets();
+app.MapOperations();
 app.MapCultureEndpoints();
 app.MapMarketplace();
 app.MapAccountEndpoints();

@@ -4,14 +4,15 @@ using Microsoft.Extensions.Options;
 namespace Portal.Data;
 
 /// <summary>
-/// Applies the provider's migrations before the portal serves its first request (hosted services start
-/// before Kestrel accepts connections), so a fresh SQLite file or an empty PostgreSQL database just works.
+/// Applies the provider's migrations before the portal serves its first request, so a fresh SQLite file or an
+/// empty PostgreSQL database just works. It runs in StartingAsync, before any hosted service's StartAsync: the
+/// data-protection key ring (kept in the database) and the workers need the tables.
 /// </summary>
 internal sealed class DatabaseMigrator(
     IDbContextFactory<PortalDbContext> factory, IOptions<DatabaseOptions> options, ILogger<DatabaseMigrator> logger)
-    : IHostedService
+    : IHostedLifecycleService
 {
-    public async Task StartAsync(CancellationToken cancellationToken)
+    public async Task StartingAsync(CancellationToken cancellationToken)
     {
         await using var db = factory.CreateDbContext();
         if (options.Value.MigrateOnStartup)
@@ -30,5 +31,9 @@ internal sealed class DatabaseMigrator(
         }
     }
 
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -29,6 +29,7 @@ public abstract class PortalDbContext(DbContextOptions options) : IdentityDbCont
     public DbSet<Metering.MeteringRecord> MeteringRecords => Set<Metering.MeteringRecord>();
     public DbSet<Metering.MeteringLease> Leases => Set<Metering.MeteringLease>();
     public DbSet<Metering.ApiKey> ApiKeys => Set<Metering.ApiKey>();
+    public DbSet<Operations.DataProtectionKey> DataProtectionKeys => Set<Operations.DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -63,6 +63,7 @@ public sealed class EmailDeliveryWorker(
                 message.SentAt = time.GetUtcNow();
                 message.LastError = null;
                 logger.LogInformation("E-mail {Kind} {Id} delivered", message.Kind, message.Id);
+                Portal.Operations.PortalMetrics.Email("delivered");
             }
             catch (Exception ex) when (ex is SmtpException or IOException or InvalidOperationException or System.Net.Sockets.SocketException)
             {
@@ -72,6 +73,7 @@ public sealed class EmailDeliveryWorker(
                 message.NextAttemptAt = time.GetUtcNow().Add(delay);
                 if (message.Attempts >= o.MaxAttempts) message.Status = EmailStatus.Failed;
                 logger.LogWarning("E-mail {Kind} {Id} not delivered (attempt {Attempt}): {Error}", message.Kind, message.Id, message.Attempts, ex.GetType().Name);
+                Portal.Operations.PortalMetrics.Email("failed");
             }
         }
         await db.SaveChangesAsync(ct);

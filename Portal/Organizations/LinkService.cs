@@ -33,6 +33,13 @@ public sealed class LinkService(
 {
     public async Task<LinkResult> LinkAsync(Guid sessionId, string userId, string baseUrl, CancellationToken ct = default)
     {
+        var result = await LinkOnceAsync(sessionId, userId, baseUrl, ct);
+        Portal.Operations.PortalMetrics.Link(result.Outcome.ToString());
+        return result;
+    }
+
+    private async Task<LinkResult> LinkOnceAsync(Guid sessionId, string userId, string baseUrl, CancellationToken ct)
+    {
         await using var db = factory.CreateDbContext();
         var session = await db.OnboardingSessions.Include(s => s.Subscription).FirstOrDefaultAsync(s => s.Id == sessionId, ct);
         if (session?.Subscription is not { } subscription || session.UserId != userId) return new(LinkOutcome.NotReady);

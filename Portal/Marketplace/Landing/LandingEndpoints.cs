@@ -64,10 +64,12 @@ public static class LandingEndpoints
             switch (result)
             {
                 case LandingResult.Started started:
+                    Portal.Operations.PortalMetrics.Landing("started");
                     cookie.Write(ctx, started.SessionId);
                     // 303: the browser follows with a GET, so a refresh never re-posts the token.
                     return new SeeOtherResult(WizardPath);
                 case LandingResult.Failed failed:
+                    Portal.Operations.PortalMetrics.Landing(failed.Problem.ToString());
                     return Problem(failed.Problem, failed.ProductCode);
             }
         }

@@ -810,6 +810,29 @@ namespace Portal.Data.Migrations.Sqlite
                     b.ToTable("OnboardingSessions", (string)null);
                 });
 
+            modelBuilder.Entity("Portal.Operations.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FriendlyName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Xml")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FriendlyName")
+                        .IsUnique();
+
+                    b.ToTable("DataProtectionKeys", (string)null);
+                });
+
             modelBuilder.Entity("Portal.Organizations.Organization", b =>
                 {
                     b.Property<Guid>("Id")

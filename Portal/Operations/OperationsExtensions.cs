@@ -1,0 +1,74 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Portal.Operations;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>What an operator runs the portal with: health endpoints, metrics, correlation ids, forwarded headers.</summary>
+public static partial class OperationsExtensions
+{
+    public const string CorrelationHeader = "X-Correlation-Id";
+
+    public static IHostApplicationBuilder AddOperations(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<PrometheusExporter>();
+        builder.Services.AddHealthChecks()
+            .AddCheck<DatabaseHealthCheck>("database", tags: ["ready"])
+            .AddCheck<FeaturesHealthCheck>("features", tags: ["ready"]);
+        // Behind a reverse proxy or load balancer: trust X-Forwarded-* from the listed proxies / networks only.
+        var proxies = builder.Configuration.GetSection("ForwardedHeaders:KnownProxies").Get<string[]>() ?? [];
+        var networks = builder.Configuration.GetSection("ForwardedHeaders:KnownNetworks").Get<string[]>() ?? [];
+        builder.Services.Configure<ForwardedHeadersOptions>(o =>
+        {
+            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost;
+            foreach (var p in proxies) o.KnownProxies.Add(IPAddress.Parse(p));
+            foreach (var n in networks) o.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(n));
+        });
+        return builder;
+    }
+
+    /// <summary>First in the pipeline: the forwarded scheme and client address, and a correlation id on every log line.</summary>
+    public static WebApplication UseOperations(this WebApplication app)
+    {
+        app.Services.GetRequiredService<PrometheusExporter>(); // listening from the start, not from the first scrape
+        app.UseForwardedHeaders();
+        app.Use(async (ctx, next) =>
+        {
+            // A caller's id is kept when it is short and plain (it is written to logs); otherwise the request's own.
+            var given = ctx.Request.Headers[CorrelationHeader].ToString();
+            var id = given.Length is > 0 and <= 64 && SafeId().IsMatch(given) ? given : ctx.TraceIdentifier;
+            ctx.Response.Headers[CorrelationHeader] = id;
+            var logger = ctx.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Portal.Request");
+            using (logger.BeginScope(new Dictionary<string, object> { ["CorrelationId"] = id }))
+                await next();
+        });
+        return app;
+    }
+
+    public static WebApplication MapOperations(this WebApplication app)
+    {
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).ExcludeFromDescription();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = WriteJsonAsync })
+            .ExcludeFromDescription();
+        app.MapGet("/metrics", (PrometheusExporter exporter) => Results.Text(exporter.Render(), "text/plain; version=0.0.4; charset=utf-8"))
+            .ExcludeFromDescription();
+        return app;
+    }
+
+    private static Task WriteJsonAsync(HttpContext ctx, HealthReport report)
+    {
+        ctx.Response.ContentType = "application/json; charset=utf-8";
+        return ctx.Response.WriteAsync(JsonSerializer.Serialize(new
+        {
+            status = report.Status.ToString(),
+            checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString(), description = e.Value.Description, data = e.Value.Data }),
+        }, JsonSerializerOptions.Web));
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9._:-]+$")]
+    private static partial Regex SafeId();
+}
