@@ -54,7 +54,11 @@ public static class PageExtensions
                 await page.WaitForURLAsync(urlGlob, new PageWaitForURLOptions { Timeout = 15_000 });
                 return;
             }
-            catch (TimeoutException) when (attempt < 3 && await button.IsVisibleAsync()) { }
+            catch (TimeoutException) when (attempt < 3)
+            {
+                // C# cannot await in an exception filter: the visibility check decides here instead.
+                if (!await button.IsVisibleAsync()) throw;
+            }
         }
     }
 
