@@ -15,6 +15,7 @@ builder.AddAccounts();
 builder.AddEmail();
 builder.AddOrganizations();
 builder.AddDevTools();
+builder.AddAdmin();
 
 var app = builder.Build();
 
