@@ -101,8 +101,9 @@ public sealed class AdminQueries(AdminAccess access, IDbContextFactory<PortalDbC
                 "Product" => By(query, ordered, x => x.Subscription.ProductCode, sort.Descending),
                 "Offer" => By(query, ordered, x => x.Subscription.OfferType, sort.Descending),
                 "Status" => By(query, ordered, x => x.Subscription.Status, sort.Descending),
-                "Organization" => By(query, ordered, x => x.OrganizationName, sort.Descending),
-                "LinkedAt" => By(query, ordered, x => x.Subscription.LinkedAt, sort.Descending),
+                // Empty values last in both directions: SQLite and PostgreSQL disagree on where NULL sorts.
+                "Organization" => By(query, By(query, ordered, x => x.OrganizationName == null, false), x => x.OrganizationName, sort.Descending),
+                "LinkedAt" => By(query, By(query, ordered, x => x.Subscription.LinkedAt == null, false), x => x.Subscription.LinkedAt, sort.Descending),
                 _ => By(query, ordered, x => x.Subscription.CreatedAt, sort.Descending),
             };
         }
