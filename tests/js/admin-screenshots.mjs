@@ -76,6 +76,11 @@ for (const [suffix, viewport, locale] of [["desktop", { width: 1280, height: 900
   await p.locator(".admin-funnel-chart svg").waitFor();
   await p.locator("#subscriptions-grid tbody tr").first().waitFor();
   await p.screenshot({ path: `${out}/20-admin-console-${suffix}.png`, fullPage: true });
+  if (suffix === "desktop") {
+    await p.locator(".rz-tabview-nav li").nth(1).click(); await p.locator("#admins-grid tbody tr").first().waitFor();
+    await p.screenshot({ path: `${out}/20-admin-administrators-${suffix}.png`, fullPage: true });
+    await p.locator(".rz-tabview-nav li").nth(0).click();
+  }
   await p.locator("#subscriptions-grid tbody tr a").first().click();
   await p.waitForURL("**/admin/subscriptions/**"); await p.locator("#subscription-facts").waitFor();
   await p.screenshot({ path: `${out}/20-admin-subscription-${suffix}.png`, fullPage: true });
