@@ -48,6 +48,8 @@ public sealed class AdminPageTests : BunitContext, IAsyncLifetime
         Services.AddScoped(sp => new AdminQueries(sp.GetRequiredService<AdminAccess>(), From<IDbContextFactory<PortalDbContext>>(), From<IOptions<MarketplaceOptions>>()));
         Services.AddScoped(sp => new AdminFunnel(sp.GetRequiredService<AdminAccess>(), From<IDbContextFactory<PortalDbContext>>(), From<TimeProvider>()));
         Services.AddScoped(sp => new AdminUsers(sp.GetRequiredService<AdminAccess>(), From<AdminGrants>()));
+        // What the metering or webhooks feature will do; registered here because rendering freezes the container.
+        Services.AddAdminTab(new AdminTab("sample", typeof(SampleAdminTab), "Tab.Admins", typeof(Portal.Localization.AdminResources), AdminTabScope.Subscription));
         Services.AddFallbackServiceProvider(app.Services);
         SetRendererInfo(new RendererInfo("Server", isInteractive: true));
     }
@@ -153,5 +155,19 @@ public sealed class AdminPageTests : BunitContext, IAsyncLifetime
 
         page.WaitForAssertion(() => Assert.Contains("无权访问", page.Markup), TimeSpan.FromSeconds(15));
         Assert.DoesNotContain("9012", page.Markup);
+    }
+
+    [Fact]
+    public void DetailsPage_RegisteredSubscriptionTab_ShownWithItsTitleAndGetsTheSubscriptionId()
+    {
+        UseChinese();
+        var page = Render<SubscriptionDetailsPage>(p => p.Add(x => x.Id, subscription.Id));
+        page.WaitForAssertion(() => Assert.NotNull(page.Find("#subscription-facts")), TimeSpan.FromSeconds(15));
+
+        var tab = page.FindAll(".rz-tabview-nav li").Last();
+        Assert.Equal("管理员", tab.TextContent.Trim());
+        tab.QuerySelectorAll("*").First(e => e.HasAttribute("blazor:onclick")).Click(); // Radzen puts the handler on the inner link
+
+        page.WaitForAssertion(() => Assert.Contains($"Sample tab for {subscription.Id}", page.Find(".sample-admin-tab").TextContent));
     }
 }

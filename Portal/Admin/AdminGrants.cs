@@ -1,4 +1,5 @@
 using System.Data;
+using System.Data.Common;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -10,7 +11,7 @@ namespace Portal.Admin;
 
 public enum GrantResult { Granted, AlreadyAdmin, UnknownUser, NotVerified }
 
-public enum RevokeResult { Revoked, NotAdmin, LastAdmin, Configured }
+public enum RevokeResult { Revoked, NotAdmin, LastAdmin, Configured, Conflict }
 
 public sealed record AdminUser(string UserId, string Email, string? Name, bool Configured);
 
@@ -87,6 +88,20 @@ public sealed class AdminGrants(IDbContextFactory<PortalDbContext> factory, IOpt
         // Configuration would hand the role straight back at the next sign-in: say so instead of pretending.
         if (options.CurrentValue.IsConfigured(user.Email)) return RevokeResult.Configured;
         var roleId = await RoleIdAsync(db, ct);
+        try
+        {
+            return await RevokeRoleAsync(db, roleId, user, actorUserId, ct);
+        }
+        catch (Exception ex) when (ex is DbException { IsTransient: true } || ex.InnerException is DbException { IsTransient: true })
+        {
+            // The database refused one of two simultaneous revocations (serialization failure, busy): nothing changed.
+            return RevokeResult.Conflict;
+        }
+    }
+
+    private async Task<RevokeResult> RevokeRoleAsync(PortalDbContext db, string roleId, ApplicationUser user, string actorUserId, CancellationToken ct)
+    {
+        var userId = user.Id;
         var strategy = db.Database.CreateExecutionStrategy();
         return await strategy.ExecuteAsync(async () =>
         {

@@ -9,5 +9,5 @@ public sealed class AdminOptions
     public List<string> Emails { get; set; } = [];
 
     public bool IsConfigured(string? email) =>
-        !string.IsNullOrWhiteSpace(email) && Emails.Any(e => string.Equals(e.Trim(), email.Trim(), StringComparison.OrdinalIgnoreCase));
+        !string.IsNullOrWhiteSpace(email) && Emails.Any(e => string.Equals(e?.Trim(), email.Trim(), StringComparison.OrdinalIgnoreCase));
 }

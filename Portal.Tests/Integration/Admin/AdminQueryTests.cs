@@ -20,12 +20,13 @@ public sealed class AdminQueryTests
         public string AdminId { get; private set; } = "";
         public string BuyerId { get; private set; } = "";
 
-        public static async Task<Fixture> StartAsync(string provider)
+        public static async Task<Fixture> StartAsync(string provider, bool configuredAdmin = true)
         {
             var f = new Fixture();
             if (provider == "Postgres") f.pg = await PostgresDatabase.CreateAsync();
             var clock = new ManualTimeProvider(Now);
-            f.App = new PortalAppFactory(new Dictionary<string, string?> { ["Admin:Emails:0"] = "admin@example.com" }, f.pg?.ConnectionString,
+            f.App = new PortalAppFactory(new Dictionary<string, string?> { ["Admin:Emails:0"] = configuredAdmin ? "admin@example.com" : null },
+                f.pg?.ConnectionString,
                 s => s.AddSingleton<TimeProvider>(clock));
             _ = f.App.BaseAddress;
             var admin = await AdminTestData.CreateUserAsync(f.App, "admin@example.com");
@@ -181,5 +182,28 @@ public sealed class AdminQueryTests
         Assert.Equal("m-1", Assert.Single(details.Notifications).MessageId);
         Assert.DoesNotContain("100000000001", details.LicenseArn);
         Assert.Null(await scope.ServiceProvider.GetRequiredService<AdminQueries>().SubscriptionAsync(Guid.NewGuid()));
+    }
+
+    [Theory]
+    [InlineData("Sqlite")]
+    [InlineData("Postgres")]
+    public async Task Revoke_TwoAdminsRevokeEachOtherAtOnce_OneAdminAlwaysLeft(string provider)
+    {
+        // Nobody configured: the two granted admins are all there is, so the last-admin rule must hold under a race.
+        await using var f = await Fixture.StartAsync(provider, configuredAdmin: false);
+        var grants = f.App.Services.GetRequiredService<AdminGrants>();
+        var a = await AdminTestData.CreateUserAsync(f.App, "a@example.com");
+        var b = await AdminTestData.CreateUserAsync(f.App, "b@example.com");
+
+        for (var round = 0; round < 5; round++)
+        {
+            await grants.GrantAsync("a@example.com", "test");
+            await grants.GrantAsync("b@example.com", "test");
+
+            var results = await Task.WhenAll(Task.Run(() => grants.RevokeAsync(b.Id, a.Id)), Task.Run(() => grants.RevokeAsync(a.Id, b.Id)));
+
+            Assert.True(await AdminTestData.IsAdminAsync(f.App, a.Id) || await AdminTestData.IsAdminAsync(f.App, b.Id), string.Join(", ", results));
+            Assert.Single(results, RevokeResult.Revoked);
+        }
     }
 }
