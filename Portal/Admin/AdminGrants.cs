@@ -92,12 +92,15 @@ public sealed class AdminGrants(IDbContextFactory<PortalDbContext> factory, IOpt
         {
             return await RevokeRoleAsync(db, roleId, user, actorUserId, ct);
         }
-        catch (Exception ex) when (ex is DbException { IsTransient: true } || ex.InnerException is DbException { IsTransient: true })
+        catch (Exception ex) when (IsTransient(ex))
         {
             // The database refused one of two simultaneous revocations (serialization failure, busy): nothing changed.
             return RevokeResult.Conflict;
         }
     }
+
+    // EF wraps the provider's error (in DbUpdateException, and in the execution strategy's own exception): look down the chain.
+    private static bool IsTransient(Exception? ex) => ex is not null && (ex is DbException { IsTransient: true } || IsTransient(ex.InnerException));
 
     private async Task<RevokeResult> RevokeRoleAsync(PortalDbContext db, string roleId, ApplicationUser user, string actorUserId, CancellationToken ct)
     {
