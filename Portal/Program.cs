@@ -17,6 +17,7 @@ builder.AddOrganizations();
 builder.AddMetering();
 builder.AddWebhooks();
 builder.AddDevTools();
+builder.AddAdmin();
 builder.AddOperations();
 
 var app = builder.Build();

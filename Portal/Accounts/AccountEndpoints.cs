@@ -12,6 +12,7 @@ public static class AccountEndpoints
         var group = app.MapGroup("/account").ExcludeFromDescription();
         group.MapGet("/handoff", (Delegate)HandoffAsync);
         group.MapGet("/verify", (Delegate)VerifyLinkAsync);
+        group.MapGet("/signin/complete", (Delegate)SignInBinding.CompleteAsync);
         group.MapPost("/signout", async (SignInManager<ApplicationUser> signIn) =>
         {
             await signIn.SignOutAsync();

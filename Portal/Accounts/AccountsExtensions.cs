@@ -25,6 +25,8 @@ public static class AccountsExtensions
                 o.Lockout.MaxFailedAccessAttempts = 5;
                 o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
             })
+            // Before the stores: with a role type they register the role store (the vendor console's VendorAdmin).
+            .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<PortalDbContext>()
             .AddSignInManager()
             .AddDefaultTokenProviders();
@@ -36,6 +38,7 @@ public static class AccountsExtensions
             o.LoginPath = "/onboarding/account";
         });
         builder.Services.AddScoped<AccountService>();
+        builder.Services.AddSingleton<SignInBinding>();
         builder.Services.AddPortalValidators();
         return builder;
     }
