@@ -56,10 +56,6 @@ public static class PageExtensions
             }
             catch (TimeoutException) when (attempt < 3)
             {
-<<<<<<< HEAD
-=======
-                // C# cannot await in an exception filter: the visibility check decides here instead.
->>>>>>> admin
                 if (!await button.IsVisibleAsync()) throw;
             }
         }
