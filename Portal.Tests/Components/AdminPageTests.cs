@@ -48,6 +48,7 @@ public sealed class AdminPageTests : BunitContext, IAsyncLifetime
         Services.AddScoped(sp => new AdminQueries(sp.GetRequiredService<AdminAccess>(), From<IDbContextFactory<PortalDbContext>>(), From<IOptions<MarketplaceOptions>>()));
         Services.AddScoped(sp => new AdminFunnel(sp.GetRequiredService<AdminAccess>(), From<IDbContextFactory<PortalDbContext>>(), From<TimeProvider>()));
         Services.AddScoped(sp => new AdminUsers(sp.GetRequiredService<AdminAccess>(), From<AdminGrants>()));
+        Services.AddScoped(sp => new Portal.Admin.Extensions.OutboxQueries(sp.GetRequiredService<AdminAccess>(), From<IDbContextFactory<PortalDbContext>>()));
         // What the metering or webhooks feature will do; registered here because rendering freezes the container.
         Services.AddAdminTab(new AdminTab("sample", typeof(SampleAdminTab), "Tab.Admins", typeof(Portal.Localization.AdminResources), AdminTabScope.Subscription));
         Services.AddFallbackServiceProvider(app.Services);
@@ -169,5 +170,46 @@ public sealed class AdminPageTests : BunitContext, IAsyncLifetime
         tab.QuerySelectorAll("*").First(e => e.HasAttribute("blazor:onclick")).Click(); // Radzen puts the handler on the inner link
 
         page.WaitForAssertion(() => Assert.Contains($"Sample tab for {subscription.Id}", page.Find(".sample-admin-tab").TextContent));
+    }
+
+    [Fact]
+    public async Task MeteringTab_ShowsEveryRecordAndTheProblemsInChinese()
+    {
+        var now = app.Services.GetRequiredService<TimeProvider>().GetUtcNow();
+        await using (var db = app.CreateDbContext())
+        {
+            foreach (var (dimension, status, error) in new[] { ("requests", Portal.Metering.MeteringStatus.Sent, (string?)null),
+                         ("retired", Portal.Metering.MeteringStatus.Failed, "InvalidUsageDimensionException: not defined") })
+                db.MeteringRecords.Add(new Portal.Metering.MeteringRecord
+                {
+                    SubscriptionId = subscription.Id, ProductCode = subscription.ProductCode, CustomerAwsAccountId = subscription.CustomerAwsAccountId,
+                    LicenseArn = subscription.LicenseArn, Dimension = dimension, HourStart = now.AddHours(-2), Quantity = 1234, Status = status,
+                    Attempts = 1, LastError = error, AwsMeteringRecordId = error is null ? "mr-1" : null, CreatedAt = now, NextAttemptAt = now,
+                });
+            db.Set<Portal.Webhooks.WebhookDelivery>().Add(new Portal.Webhooks.WebhookDelivery
+            {
+                EventId = "evt_1", EventType = "subscription.linked", SubscriptionId = subscription.Id, Payload = "{}",
+                Status = Portal.Webhooks.WebhookDeliveryStatus.Pending, Attempts = 2, LastStatusCode = 500, LastError = "Internal Server Error",
+                CreatedAt = now, NextAttemptAt = now,
+            });
+            await db.SaveChangesAsync();
+        }
+        UseChinese();
+
+        var metering = Render<Portal.Admin.Extensions.MeteringTab>();
+        metering.WaitForAssertion(() => Assert.Contains("InvalidUsageDimensionException", metering.Find("#metering-grid").TextContent), TimeSpan.FromSeconds(15));
+        Assert.Contains("已发送", metering.Find("#metering-grid").TextContent);
+        Assert.Contains("被 AWS 拒绝", metering.Find("#metering-grid").TextContent);
+        Assert.Contains("********9012", metering.Markup);
+        Assert.Contains("被 AWS 拒绝: 1", metering.Find("#metering-summary").TextContent);
+
+        var webhooks = Render<Portal.Admin.Extensions.WebhooksTab>(p => p.Add(x => x.SubscriptionId, subscription.Id));
+        webhooks.WaitForAssertion(() => Assert.Contains("HTTP 500", webhooks.Find("#webhooks-grid").TextContent), TimeSpan.FromSeconds(15));
+        Assert.Contains("待投递", webhooks.Markup);
+
+        adminId = "someone-else"; // the queries themselves refuse a non-admin
+        var refused = await Assert.ThrowsAsync<AdminAccessDeniedException>(() =>
+            Services.GetRequiredService<Portal.Admin.Extensions.OutboxQueries>().MeteringAsync(false, null, 0, 10));
+        Assert.NotNull(refused);
     }
 }

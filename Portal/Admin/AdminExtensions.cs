@@ -28,6 +28,12 @@ public static class AdminExtensions
         builder.Services.AddScoped<AdminQueries>();
         builder.Services.AddScoped<AdminFunnel>();
         builder.Services.AddScoped<AdminUsers>();
+        // The outboxes of metering and webhooks, as console tabs (whole console, and per subscription).
+        builder.Services.AddScoped<Portal.Admin.Extensions.OutboxQueries>();
+        builder.Services.AddAdminTab(new AdminTab("metering", typeof(Portal.Admin.Extensions.MeteringTab), "Tab.Metering", typeof(Portal.Localization.AdminResources), AdminTabScope.Console, 10));
+        builder.Services.AddAdminTab(new AdminTab("webhooks", typeof(Portal.Admin.Extensions.WebhooksTab), "Tab.Webhooks", typeof(Portal.Localization.AdminResources), AdminTabScope.Console, 20));
+        builder.Services.AddAdminTab(new AdminTab("sub-metering", typeof(Portal.Admin.Extensions.MeteringTab), "Tab.Metering", typeof(Portal.Localization.AdminResources), AdminTabScope.Subscription, 10));
+        builder.Services.AddAdminTab(new AdminTab("sub-webhooks", typeof(Portal.Admin.Extensions.WebhooksTab), "Tab.Webhooks", typeof(Portal.Localization.AdminResources), AdminTabScope.Subscription, 20));
         builder.Services.PostConfigure<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme, RouteConsoleChallenges);
         return builder;
     }
