@@ -36,6 +36,7 @@ public static partial class OperationsExtensions
     {
         app.Services.GetRequiredService<PrometheusExporter>(); // listening from the start, not from the first scrape
         app.UseForwardedHeaders();
+        app.UseSecurityHeaders();
         app.Use(async (ctx, next) =>
         {
             // A caller's id is kept when it is short and plain (it is written to logs); otherwise the request's own.
