@@ -41,8 +41,9 @@ public static class PageExtensions
 
     /// <summary>
     /// Clicks a button that navigates and waits for the new URL. Under a loaded CI machine a click can land in the
-    /// moment the circuit swaps the prerendered button for the live one; a button still on screen after a while is
-    /// clicked again (the pages ignore a second Continue for a step already taken).
+    /// moment the circuit swaps the prerendered button for the live one and be lost: if after a generous wait the
+    /// button is still there and idle (its name unchanged, so not busy), it is clicked again. A busy button means the
+    /// click arrived and the server is still working: keep waiting.
     /// </summary>
     public static async Task ClickAndWaitForUrlAsync(this IPage page, ILocator button, string urlGlob)
     {
@@ -51,12 +52,14 @@ public static class PageExtensions
             await button.ClickAsync();
             try
             {
-                await page.WaitForURLAsync(urlGlob, new PageWaitForURLOptions { Timeout = 15_000 });
+                await page.WaitForURLAsync(urlGlob, new PageWaitForURLOptions { Timeout = 30_000 });
                 return;
             }
             catch (TimeoutException) when (attempt < 3)
             {
-                if (!await button.IsVisibleAsync()) throw;
+                if (await button.IsVisibleAsync()) continue;
+                await page.WaitForURLAsync(urlGlob, new PageWaitForURLOptions { Timeout = 60_000 });
+                return;
             }
         }
     }

@@ -125,7 +125,7 @@ public sealed class AdminPageTests : BunitContext, IAsyncLifetime
         Assert.Contains("订阅", page.FindAll(".rz-tabview-nav li").Select(t => t.TextContent).First());
         Assert.Contains("Test Analytics", page.Markup);
         Assert.Contains("按需付费", page.Markup);
-        var landed = page.Find("#funnel-table tr[data-stage=Landed]");
+        var landed = page.WaitForElement("#funnel-table tr[data-stage=Landed]", TimeSpan.FromSeconds(15)); // the funnel loads on its own
         Assert.Contains("已到达", landed.TextContent);
         Assert.Contains("1", landed.QuerySelectorAll("td")[0].TextContent);
         Assert.NotNull(page.Find(".admin-funnel-chart"));

@@ -24,10 +24,19 @@ public sealed class PortalAppFactory : WebApplicationFactory<Program>
 
     public CapturingLoggerProvider Logs { get; } = new();
 
+    /// <summary>Set to <c>Postgres</c> (./test.sh's second pass) to run every test that does not choose a provider on PostgreSQL.</summary>
+    public const string ProviderVariable = "PORTAL_TEST_PROVIDER";
+    private readonly PostgresDatabase? ownDatabase;
+
     public PortalAppFactory(IDictionary<string, string?>? overrides = null, string? postgresConnection = null,
         Action<IServiceCollection>? configureServices = null)
     {
         this.configureServices = configureServices;
+        if (postgresConnection is null && Environment.GetEnvironmentVariable(ProviderVariable) == "Postgres")
+        {
+            ownDatabase = PostgresDatabase.CreateAsync().GetAwaiter().GetResult();
+            postgresConnection = ownDatabase.ConnectionString;
+        }
         settings = new Dictionary<string, string?>
         {
             ["Database:Provider"] = postgresConnection is null ? "Sqlite" : "Postgres",
@@ -92,6 +101,7 @@ public sealed class PortalAppFactory : WebApplicationFactory<Program>
     {
         await base.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (ownDatabase is not null) await ownDatabase.DisposeAsync();
         try { Directory.Delete(root, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 }

@@ -60,7 +60,8 @@ public sealed class AccountServiceTests : IAsyncLifetime
         Assert.Equal(user.Id, stored.Id);
         Assert.False(stored.EmailConfirmed);
         Assert.Equal("2026-01", stored.TermsVersion);
-        Assert.Equal(clock.GetUtcNow(), stored.TermsAcceptedAt);
+        // PostgreSQL keeps microseconds, .NET ticks are 100 ns: compare at the database's precision.
+        Assert.Equal(clock.GetUtcNow().UtcTicks / 10, stored.TermsAcceptedAt!.Value.UtcTicks / 10);
         await LatestVerificationMailAsync("buyer@example.com");
         Assert.DoesNotContain(await db.EmailVerifications.Select(v => v.CodeHash).ToListAsync(), h => Regex.IsMatch(h, @"^\d{6}$"));
     }
