@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
@@ -25,6 +27,7 @@ public sealed class BenchPortal : WebApplicationFactory<Program>
             ["Marketplace:Products:0:Name"] = "Bench Analytics",
             ["DevTools:Enabled"] = "false",
             ["Email:Mode"] = "Mailbox",
+            ["Logging:LogLevel:Default"] = "Warning",
         };
         foreach (var (k, v) in overrides) settings[k] = v;
         UseKestrel(0);
@@ -39,6 +42,7 @@ public sealed class BenchPortal : WebApplicationFactory<Program>
         builder.UseEnvironment("Production");
         foreach (var (k, v) in settings) builder.UseSetting(k, v);
         builder.ConfigureLogging(l => l.ClearProviders().AddConsole().SetMinimumLevel(LogLevel.Warning));
+        builder.ConfigureServices(s => s.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter, BareLandingFilter>());
     }
 
     public override async ValueTask DisposeAsync()
@@ -47,4 +51,27 @@ public sealed class BenchPortal : WebApplicationFactory<Program>
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         try { Directory.Delete(root, recursive: true); } catch (IOException) { }
     }
+}
+
+/// <summary>
+/// The baseline of the landing benchmark, in the same process: parse the same form, make the same single loopback
+/// call (ResolveCustomer to the simulator, SigV4-signed by the same client) and redirect; nothing else.
+/// </summary>
+internal sealed class BareLandingFilter : Microsoft.AspNetCore.Hosting.IStartupFilter
+{
+    public const string Path = "/bench/bare-landing";
+
+    public Action<Microsoft.AspNetCore.Builder.IApplicationBuilder> Configure(Action<Microsoft.AspNetCore.Builder.IApplicationBuilder> next) => app =>
+    {
+        app.Use(async (ctx, nextMiddleware) =>
+        {
+            if (ctx.Request.Path != Path) { await nextMiddleware(); return; }
+            var form = await ctx.Request.ReadFormAsync();
+            var client = ctx.RequestServices.GetRequiredService<Portal.Marketplace.Aws.IAmazonMarketplaceMetering>();
+            await client.ResolveCustomerAsync(new() { RegistrationToken = form["x-amzn-marketplace-token"].ToString() }, ctx.RequestAborted);
+            ctx.Response.StatusCode = 303;
+            ctx.Response.Headers.Location = "/onboarding";
+        });
+        next(app);
+    };
 }

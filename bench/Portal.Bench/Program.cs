@@ -3,7 +3,8 @@ using System.Runtime.InteropServices;
 namespace Portal.Bench;
 
 /// <summary>
-/// <c>dotnet run -c Release --project bench/Portal.Bench -- [metering] [--records N] [--postgres "&lt;connection string&gt;"]</c>
+/// <c>dotnet run -c Release --project bench/Portal.Bench -- [all|landing|circuits|metering|startup] [--records N] [--seconds N]
+/// [--postgres "&lt;connection string&gt;"]</c>
 /// prints a table of measurements. Nothing here is asserted: tests carry no timing thresholds.
 /// (Not top-level statements: their generated Program class would clash with the portal's.)
 /// </summary>
@@ -11,7 +12,7 @@ public static class BenchMain
 {
     public static async Task Main(string[] args)
     {
-        var what = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "metering";
+        var what = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
         string? Arg(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
         var records = int.TryParse(Arg("--records"), out var n) ? n : 100_000;
         var postgres = Arg("--postgres");
@@ -19,11 +20,15 @@ public static class BenchMain
 
         Console.WriteLine($"Portal benchmark: {what} on {RuntimeInformation.OSDescription}, {Environment.ProcessorCount} cores, " +
                           $".NET {Environment.Version}, {(postgres is null ? "SQLite" : "PostgreSQL")}");
-        var rows = what switch
-        {
-            "metering" => await MeteringBench.RunAsync(records, postgres),
-            _ => throw new ArgumentException($"Unknown benchmark '{what}'. Known: metering."),
-        };
+        var seconds = int.TryParse(Arg("--seconds"), out var sec) ? sec : 10;
+        var repo = Directory.GetCurrentDirectory();
+        while (!File.Exists(Path.Combine(repo, "Onboarding.sln")) && Directory.GetParent(repo) is { } parent) repo = parent.FullName;
+        var rows = new List<(string Measure, string Value)>();
+        if (what is "all" or "landing") rows.AddRange(await LandingBench.RunAsync(postgres, TimeSpan.FromSeconds(seconds), 500));
+        if (what is "all" or "circuits") rows.AddRange(await CircuitBench.RunAsync(postgres, 40));
+        if (what is "all" or "metering") rows.AddRange(await MeteringBench.RunAsync(records, postgres));
+        if (what is "all" or "startup") rows.AddRange(await StartupBench.RunAsync(repo, 5));
+        if (rows.Count == 0) throw new ArgumentException($"Unknown benchmark '{what}'. Known: all, landing, circuits, metering, startup.");
         var width = rows.Max(r => r.Measure.Length);
         Console.WriteLine();
         Console.WriteLine($"| {"measure".PadRight(width)} | value");

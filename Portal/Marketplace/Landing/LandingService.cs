@@ -75,7 +75,10 @@ public sealed class LandingService(
     /// <summary>A contract shows up as entitlements; without any, the listing's pricing model decides.</summary>
     private async Task<OfferType> DetectOfferAsync(ResolveCustomerResponse c, MarketplaceProduct product, CancellationToken ct)
     {
-        var fallback = product.PricingModel == PricingModel.Contract ? OfferType.Contract : OfferType.Payg;
+        // A SaaS listing has one pricing model; only a contract listing needs AWS's word on the entitlements, so a
+        // pay-as-you-go landing costs one call to AWS, not two.
+        if (product.PricingModel == PricingModel.Payg) return OfferType.Payg;
+        var fallback = OfferType.Contract;
         try
         {
             var filter = c.LicenseArn is { } arn

@@ -1,0 +1,114 @@
+using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using Portal.Marketplace.Simulator;
+using Portal.Onboarding;
+
+namespace Portal.Bench;
+
+/// <summary>
+/// (b) Server memory per live wizard circuit with 40 Chromium tabs open on the wizard, and (c) the server time of a
+/// wizard step transition as the step pages do it (read the guards' context, save answers and step in one write).
+/// </summary>
+public static class CircuitBench
+{
+    public static async Task<List<(string, string)>> RunAsync(string? postgres, int tabs)
+    {
+        await using var portal = new BenchPortal(new Dictionary<string, string?> { ["Metering:Enabled"] = "false" }, postgres);
+        portal.StartServer();
+        var baseUrl = portal.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+            .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.First().Replace("[::]", "127.0.0.1");
+        var tokens = portal.Services.GetRequiredService<SimulatorTokens>();
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = "/usr/bin/chromium", Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"] });
+        var account = 800_000_000_000L;
+        async Task<IPage> OpenWizardAsync()
+        {
+            var context = await browser.NewContextAsync(new() { BaseURL = baseUrl });
+            var token = tokens.Mint(BenchPortal.Product, SimulatedOffer.Payg, (account++).ToString());
+            await context.APIRequest.PostAsync("/marketplace/landing", new() { Form = context.APIRequest.CreateFormData().Set("x-amzn-marketplace-token", token), MaxRedirects = 0 });
+            var page = await context.NewPageAsync();
+            await page.GotoAsync("/onboarding");
+            await page.Locator("[data-circuit=on]").WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 60_000 });
+            return page;
+        }
+
+        await OpenWizardAsync(); // warm-up: the first circuit pays for code paths, caches and the hub
+        var before = ServerBytes();
+        for (var i = 0; i < tabs; i++) await OpenWizardAsync();
+        await Task.Delay(1000);
+        var after = ServerBytes();
+        var perCircuit = (after - before) / tabs;
+
+        var (p50, p95, n) = await StepTimesAsync(portal);
+        return
+        [
+            ($"(b) server memory per live wizard circuit, {tabs} Chromium tabs (target ≤ 150 KB)", $"{perCircuit / 1024.0:N0} KB (managed heap after full GC: {before / 1048576.0:N1} → {after / 1048576.0:N1} MB)"),
+            ("(c) wizard step transition server time (target p95 ≤ 20 ms)", $"p50 {p50:F2} ms, p95 {p95:F2} ms over {n:N0} transitions"),
+        ];
+    }
+
+    /// <summary>Managed heap after a full, compacting collection: what the circuits keep alive.</summary>
+    private static long ServerBytes()
+    {
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+        return GC.GetTotalMemory(forceFullCollection: true);
+    }
+
+    /// <summary>
+    /// 200 sessions walked Landing → Review through the service calls the step pages make (ContextAsync, then
+    /// SubmitAsync/FireAsync); no password hashing (the user is created beforehand), no rendering.
+    /// </summary>
+    private static async Task<(double P50, double P95, int Count)> StepTimesAsync(BenchPortal portal)
+    {
+        var tokens = portal.Services.GetRequiredService<SimulatorTokens>();
+        using var http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false });
+        var baseUrl = portal.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+            .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.First().Replace("[::]", "127.0.0.1");
+        var times = new List<double>();
+        for (var i = 0; i < 200; i++)
+        {
+            var token = tokens.Mint(BenchPortal.Product, SimulatedOffer.Payg, (900_000_000_000L + i).ToString());
+            await http.PostAsync(baseUrl + "/marketplace/landing", new FormUrlEncodedContent([new("x-amzn-marketplace-token", token)]));
+            using var scope = portal.Services.CreateScope();
+            var sessions = scope.ServiceProvider.GetRequiredService<OnboardingSessions>();
+            await using var db = portal.Db();
+            var id = Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.AsNoTracking(db.OnboardingSessions)
+                .OrderByDescending(s => s.CreatedAt).Select(s => s.Id).First();
+            // A new, verified buyer (no password: hashing is not part of a step transition).
+            var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<Portal.Accounts.ApplicationUser>>();
+            var user = new Portal.Accounts.ApplicationUser { UserName = $"bench{i}@example.com", Email = $"bench{i}@example.com", EmailConfirmed = true, CreatedAt = DateTimeOffset.UtcNow };
+            await users.CreateAsync(user);
+            var userId = user.Id;
+            await sessions.BindUserAsync(id, userId);
+            (OnboardingTrigger Trigger, Action<OnboardingData>? Answer)[] steps =
+            [
+                (OnboardingTrigger.Continue, null),
+                (OnboardingTrigger.SubmitBusinessInfo, d => d.Business = new BusinessInfoModel { CompanyName = "Bench Co", Role = "Engineering", CompanySize = "11-50", Country = "US", UseCase = "Load" }),
+                (OnboardingTrigger.SubmitEnterpriseInfo, d => d.Enterprise = new EnterpriseInfoModel { LegalEntityName = "Bench Co Ltd", Industry = "Retail", Address = "1 Main St", BillingEmail = "b@example.com" }),
+                (OnboardingTrigger.ChooseSite, d => d.SiteId = "us-west-2"),
+                (OnboardingTrigger.ChooseNewOrganization, d => d.Organization = new OrganizationChoice { Mode = ChoiceMode.New, Name = $"Bench {i}" }),
+                (OnboardingTrigger.CreateWorkspace, d => d.Workspace = new WorkspaceChoice { Mode = ChoiceMode.New, Name = "Prod", Language = "en" }),
+            ];
+            foreach (var (trigger, answer) in steps)
+            {
+                var clock = Stopwatch.StartNew();
+                var session = (await sessions.FindAsync(id))!;
+                var context = await sessions.ContextAsync(session, userId);
+                try
+                {
+                    if (answer is null) await sessions.FireAsync(session, trigger, context);
+                    else await sessions.SubmitAsync(session, trigger, context, answer);
+                }
+                catch (OnboardingTransitionException) { break; } // a step this configuration skips
+                times.Add(clock.Elapsed.TotalMilliseconds);
+            }
+        }
+        times.Sort();
+        return (times[times.Count / 2], times[(int)(times.Count * 0.95)], times.Count);
+    }
+}

@@ -1,0 +1,71 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Portal.Bench;
+
+/// <summary>(e) The published portal: from process start to the first 200 of /health/ready on a fresh database (migrations applied).</summary>
+public static class StartupBench
+{
+    public static async Task<List<(string, string)>> RunAsync(string repoRoot, int runs)
+    {
+        var publish = Path.Combine(Path.GetTempPath(), "portal-bench-publish");
+        var build = Stopwatch.StartNew();
+        await RunAsync("dotnet", $"publish \"{Path.Combine(repoRoot, "Portal", "Portal.csproj")}\" -c Release -o \"{publish}\" -nologo -v q", repoRoot);
+        build.Stop();
+        var times = new List<double>();
+        for (var i = 0; i < runs; i++)
+        {
+            var dir = Directory.CreateTempSubdirectory("portal-bench-start-").FullName;
+            var port = FreePort();
+            var start = new ProcessStartInfo("dotnet", $"\"{Path.Combine(publish, "Portal.dll")}\" --urls http://127.0.0.1:{port}")
+            {
+                WorkingDirectory = publish, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+                Environment =
+                {
+                    ["ASPNETCORE_ENVIRONMENT"] = "Production", ["ConnectionStrings__Portal"] = $"Data Source={Path.Combine(dir, "portal.db")}",
+                    ["Marketplace__Mode"] = "Simulator", ["Marketplace__Products__0__ProductCode"] = BenchPortal.Product,
+                    ["Marketplace__Products__0__Name"] = "Bench Analytics", ["Email__Mode"] = "Mailbox", ["Brand__AssetsPath"] = Path.Combine(repoRoot, "wwwroot-assets"),
+                    ["Logging__LogLevel__Default"] = "Warning", ["AWS_EC2_METADATA_DISABLED"] = "true",
+                },
+            };
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(1) };
+            var clock = Stopwatch.StartNew();
+            using var process = Process.Start(start)!;
+            process.OutputDataReceived += (_, _) => { };
+            process.ErrorDataReceived += (_, _) => { };
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            while (clock.Elapsed < TimeSpan.FromSeconds(60))
+            {
+                try
+                {
+                    if ((await http.GetAsync($"http://127.0.0.1:{port}/health/ready")).StatusCode == HttpStatusCode.OK) break;
+                }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException) { }
+                await Task.Delay(10);
+            }
+            times.Add(clock.Elapsed.TotalSeconds);
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+            try { Directory.Delete(dir, true); } catch (IOException) { }
+        }
+        times.Sort();
+        return [("(e) published portal: start to first 200 of /health/ready, fresh SQLite, migrations applied (target ≤ 1.5 s)",
+                 $"median {times[times.Count / 2]:F2} s of {runs} (min {times[0]:F2} s, max {times[^1]:F2} s)")];
+    }
+
+    private static int FreePort()
+    {
+        using var l = new TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        return ((IPEndPoint)l.LocalEndpoint).Port;
+    }
+
+    private static async Task RunAsync(string file, string args, string cwd)
+    {
+        using var p = Process.Start(new ProcessStartInfo(file, args) { WorkingDirectory = cwd, UseShellExecute = false })!;
+        await p.WaitForExitAsync();
+        if (p.ExitCode != 0) throw new InvalidOperationException($"{file} {args} failed with {p.ExitCode}.");
+    }
+}
