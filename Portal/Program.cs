@@ -32,6 +32,7 @@ if (!app.Environment.IsDevelopment())
 app.UseHttpsRedirection();
 app.UseStatusCodePagesWithReExecute("/not-found");
 app.UseRequestLocalization();
+app.UseRateLimiter();
 app.UseDevToolsGate();
 app.UseBrandAssets();
 app.UseAuthentication();

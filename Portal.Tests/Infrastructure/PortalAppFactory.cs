@@ -57,6 +57,7 @@ public sealed class PortalAppFactory : WebApplicationFactory<Program>
             ["Brand:SupportUrl"] = "https://support.testbrand.example/help",
             ["DevTools:Enabled"] = "true",
             ["Email:Mode"] = "Mailbox",
+            ["RateLimits:Enabled"] = "false", // tests of the limits turn them on with small numbers
             ["Logging:LogLevel:Default"] = "Trace",
             ["Logging:LogLevel:Microsoft"] = "Trace",
             ["Logging:LogLevel:Microsoft.AspNetCore"] = "Trace",

@@ -17,7 +17,7 @@ public static class UsageEndpoints
     public static IEndpointRouteBuilder MapUsageApi(this IEndpointRouteBuilder app)
     {
         app.MapPost("/api/v1/usage", (Delegate)RecordAsync).WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes))
-            .DisableAntiforgery().ExcludeFromDescription();
+            .DisableAntiforgery().RequireRateLimiting(Portal.Operations.RateLimits.Usage).ExcludeFromDescription();
         return app;
     }
 

@@ -16,6 +16,7 @@ public static partial class OperationsExtensions
     public static IHostApplicationBuilder AddOperations(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<PrometheusExporter>();
+        builder.Services.AddPortalRateLimits(builder.Configuration);
         builder.Services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database", tags: ["ready"])
             .AddCheck<FeaturesHealthCheck>("features", tags: ["ready"]);

@@ -13,6 +13,9 @@ public static class PortalMetrics
     public static readonly Counter<long> Links = Meter.CreateCounter<long>("portal.links", description: "Link attempts by outcome");
     public static readonly Counter<long> Emails = Meter.CreateCounter<long>("portal.emails", description: "E-mail delivery attempts by result");
 
+    public static readonly Counter<long> Throttled = Meter.CreateCounter<long>("portal.ratelimited", description: "Requests refused by a rate limit, by endpoint");
+    public static void RateLimited(string endpoint) => Throttled.Add(1, new KeyValuePair<string, object?>("endpoint", endpoint));
+
     public static void Landing(string outcome) => Landings.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
     public static void Link(string outcome) => Links.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
     public static void Email(string result) => Emails.Add(1, new KeyValuePair<string, object?>("result", result));

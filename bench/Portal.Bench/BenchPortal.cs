@@ -28,6 +28,7 @@ public sealed class BenchPortal : WebApplicationFactory<Program>
             ["DevTools:Enabled"] = "false",
             ["Email:Mode"] = "Mailbox",
             ["Logging:LogLevel:Default"] = "Warning",
+            ["RateLimits:Enabled"] = "false", // the benchmark is the flood
         };
         foreach (var (k, v) in overrides) settings[k] = v;
         UseKestrel(0);

@@ -17,8 +17,8 @@ public static class LandingEndpoints
     {
         // AWS's page posts cross-site with no antiforgery token of ours: this endpoint alone opts out.
         app.MapPost("/marketplace/landing", (Delegate)PostAsync).DisableAntiforgery()
-            .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes)).ExcludeFromDescription();
-        app.MapGet("/marketplace/landing", (Delegate)GetAsync).ExcludeFromDescription();
+            .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes)).RequireRateLimiting(Portal.Operations.RateLimits.Landing).ExcludeFromDescription();
+        app.MapGet("/marketplace/landing", (Delegate)GetAsync).RequireRateLimiting(Portal.Operations.RateLimits.Landing).ExcludeFromDescription();
         return app;
     }
 

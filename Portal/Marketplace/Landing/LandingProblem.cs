@@ -9,6 +9,7 @@ public enum LandingProblem
     UnknownProduct,
     Unavailable,
     ApiDisabled,
+    TooManyRequests,
 }
 
 public static class LandingProblemStatus
@@ -19,6 +20,7 @@ public static class LandingProblemStatus
         LandingProblem.InvalidToken => StatusCodes.Status400BadRequest,
         LandingProblem.ExpiredToken => StatusCodes.Status410Gone,
         LandingProblem.UnknownProduct => StatusCodes.Status404NotFound,
+        LandingProblem.TooManyRequests => StatusCodes.Status429TooManyRequests,
         _ => StatusCodes.Status503ServiceUnavailable,
     };
 }

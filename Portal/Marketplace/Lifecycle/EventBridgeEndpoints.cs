@@ -25,7 +25,7 @@ public static class EventBridgeEndpoints
     public static IEndpointRouteBuilder MapEventBridgeNotifications(this IEndpointRouteBuilder app)
     {
         app.MapPost("/marketplace/notifications/eventbridge", (Delegate)ReceiveAsync)
-            .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes)).DisableAntiforgery().ExcludeFromDescription();
+            .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes)).DisableAntiforgery().RequireRateLimiting(Portal.Operations.RateLimits.Notifications).ExcludeFromDescription();
         return app;
     }
 

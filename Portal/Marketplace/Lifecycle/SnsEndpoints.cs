@@ -19,7 +19,7 @@ public static class SnsEndpoints
     public static IEndpointRouteBuilder MapSnsNotifications(this IEndpointRouteBuilder app)
     {
         app.MapPost("/marketplace/notifications/sns", (Delegate)ReceiveAsync)
-            .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes)).ExcludeFromDescription();
+            .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes)).RequireRateLimiting(Portal.Operations.RateLimits.Notifications).ExcludeFromDescription();
         return app;
     }
 
