@@ -42,12 +42,26 @@ public static class Keys
         throw new Xunit.Sdk.XunitException($"{key} never chose {option} in {name}; it shows {await label.InnerTextAsync()}");
     }
 
-    /// <summary>Tabs to the button and presses Enter, then waits for the next page.</summary>
+    /// <summary>
+    /// Tabs to the button and presses Enter, then waits for the next page. Like ClickAndWaitForUrlAsync, a key press
+    /// that lands while a loaded machine's circuit swaps the button is repeated (a second submit of a taken step is ignored).
+    /// </summary>
     public static async Task SubmitAsync(IPage page, string selector, string urlGlob)
     {
-        await TabToAsync(page, selector);
-        await page.Keyboard.PressAsync("Enter");
-        await page.WaitForURLAsync(urlGlob, new() { Timeout = 30_000 });
+        for (var attempt = 1; ; attempt++)
+        {
+            await TabToAsync(page, selector);
+            await page.Keyboard.PressAsync("Enter");
+            try
+            {
+                await page.WaitForURLAsync(urlGlob, new() { Timeout = 15_000 });
+                break;
+            }
+            catch (TimeoutException) when (attempt < 3)
+            {
+                if (!await page.Locator(selector).IsVisibleAsync()) throw;
+            }
+        }
         await page.Locator("h1").First.WaitForAsync();
         await page.WaitForCircuitAsync();
     }
