@@ -57,7 +57,8 @@ public sealed class SignInFormTests : StepPageContext
 
         Assert.Contains("Enter your e-mail address.", cut.Markup);
         Assert.Contains("Enter your password.", cut.Markup);
-        Assert.Contains("The e-mail address or password is incorrect.", cut.Find("[role=alert]").TextContent);
+        // Field messages are alerts too, so look for the form-level one among them.
+        Assert.Contains(cut.FindAll("[role=alert]"), a => a.TextContent.Contains("The e-mail address or password is incorrect."));
     }
 }
 

@@ -109,7 +109,7 @@ public sealed class SitePageTests : StepPageContext
         cut.Find("#step-submit").Click();
         cut.WaitForAssertion(() => Assert.Contains("Choose one of the options.", cut.Markup));
 
-        cut.FindAll("[role=radio]")[1].Click();
+        cut.FindAll("input[name=site]")[1].Change("cn-northwest-1");
         cut.Find("#step-submit").Click();
         await WaitForStepAsync(OnboardingStep.Organization);
         var stored = await StoredSessionAsync();

@@ -87,6 +87,10 @@ public sealed class OnboardingSessions(IDbContextFactory<PortalDbContext> factor
         CancellationToken ct = default) =>
         MoveAsync(session, OnboardingFlow.Fire(session.Step, trigger, context), answer, ct);
 
+    /// <summary>Keeps answers of the current step without moving on (drafts survive a reload, e.g. a language switch).</summary>
+    public Task<bool> KeepAnswersAsync(OnboardingSession session, Action<OnboardingData> answer, CancellationToken ct = default) =>
+        MoveAsync(session, session.Step, answer, ct);
+
     private async Task<bool> MoveAsync(OnboardingSession session, OnboardingStep to, Action<OnboardingData>? answer, CancellationToken ct)
     {
         await using var db = factory.CreateDbContext();

@@ -1,0 +1,68 @@
+using Microsoft.Playwright;
+
+namespace Portal.Tests.Browser;
+
+/// <summary>Moves and acts with the keyboard only, the way someone without a mouse uses the portal.</summary>
+public static class Keys
+{
+    private const string FocusDescription = "() => { const f = document.activeElement; return f ? f.outerHTML.slice(0, 200) : '(none)'; }";
+
+    /// <summary>Presses Tab (or Shift+Tab) until focus is inside <paramref name="selector"/>; fails if it never gets there.</summary>
+    public static async Task TabToAsync(IPage page, string selector, bool backwards = false, int max = 60)
+    {
+        for (var i = 0; i <= max; i++)
+        {
+            if (await page.EvaluateAsync<bool>("s => !!document.activeElement?.closest(s)", selector)) return;
+            await page.Keyboard.PressAsync(backwards ? "Shift+Tab" : "Tab");
+        }
+        throw new Xunit.Sdk.XunitException($"Tab never reached {selector}; focus is on {await page.EvaluateAsync<string>(FocusDescription)}");
+    }
+
+    public static async Task TypeIntoAsync(IPage page, string selector, string text)
+    {
+        await TabToAsync(page, selector);
+        await page.Keyboard.TypeAsync(text);
+    }
+
+    /// <summary>
+    /// Chooses in a Radzen dropdown without opening it: ArrowDown (or a type-ahead letter) changes the selection
+    /// while the dropdown has focus, as in a native select.
+    /// </summary>
+    public static async Task ChooseAsync(IPage page, string name, string option, string key = "ArrowDown", int max = 40)
+    {
+        var dropdown = $".rz-dropdown:has(input[name={name}])";
+        await TabToAsync(page, dropdown);
+        var label = page.Locator($"{dropdown} .rz-dropdown-label");
+        for (var i = 0; i < max; i++)
+        {
+            if ((await label.InnerTextAsync()).Trim() == option) return;
+            await page.Keyboard.PressAsync(key);
+            await page.WaitForTimeoutAsync(50); // the selection comes back from the circuit; no assertion depends on this pause
+        }
+        throw new Xunit.Sdk.XunitException($"{key} never chose {option} in {name}; it shows {await label.InnerTextAsync()}");
+    }
+
+    /// <summary>
+    /// Tabs to the button and presses Enter, then waits for the next page. Like ClickAndWaitForUrlAsync, a key press
+    /// that lands while a loaded machine's circuit swaps the button is repeated (a second submit of a taken step is ignored).
+    /// </summary>
+    public static async Task SubmitAsync(IPage page, string selector, string urlGlob)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            await TabToAsync(page, selector);
+            await page.Keyboard.PressAsync("Enter");
+            try
+            {
+                await page.WaitForURLAsync(urlGlob, new() { Timeout = 15_000 });
+                break;
+            }
+            catch (TimeoutException) when (attempt < 3)
+            {
+                if (!await page.Locator(selector).IsVisibleAsync()) throw;
+            }
+        }
+        await page.Locator("h1").First.WaitForAsync();
+        await page.WaitForCircuitAsync();
+    }
+}

@@ -1,0 +1,65 @@
+using Microsoft.Playwright;
+
+namespace Portal.Tests.Browser;
+
+/// <summary>The wizard pages after e-mail verification, answered with the mouse the way a buyer usually does.</summary>
+public static class WizardSteps
+{
+    public static async Task PickAsync(IPage page, string name, string option)
+    {
+        await page.Locator($".rz-dropdown:has(input[name={name}])").ClickAsync();
+        await page.GetByRole(AriaRole.Option, new() { Name = option, Exact = true }).ClickAsync();
+    }
+
+    /// <summary>Submits the step and waits for the next one (retrying a click lost while the circuit swaps the button).</summary>
+    public static async Task NextAsync(IPage page, string path)
+    {
+        await page.ClickAndWaitForUrlAsync(page.Locator("#step-submit"), "**" + path);
+        await page.Locator("h1").WaitForAsync();
+        await page.WaitForCircuitAsync();
+    }
+
+    public static async Task VerifyAsync(IPage page, Infrastructure.PortalAppFactory app, string email)
+    {
+        await page.Locator("input[name=verify-code]").FillAsync(await BuyerSteps.LatestCodeAsync(app, email));
+        await page.ClickAndWaitForUrlAsync(page.Locator("#verify-submit"), "**/onboarding/business");
+        await page.WaitForCircuitAsync();
+    }
+
+    public static async Task FillBusinessAsync(IPage page)
+    {
+        await page.Locator("input[name=company]").FillAsync("Example Trading Ltd");
+        await PickAsync(page, "role", "Engineering");
+        await PickAsync(page, "size", "51–200 employees");
+        await page.Locator(".rz-dropdown:has(input[name=country])").ClickAsync();
+        await page.Locator(".rz-dropdown-filter-container input").FillAsync("Japan");
+        await page.GetByRole(AriaRole.Option, new() { Name = "Japan" }).ClickAsync();
+        await page.Locator("textarea[name=usecase]").FillAsync("Observability for our shop");
+    }
+
+    public static async Task FillEnterpriseAsync(IPage page)
+    {
+        await page.Locator("input[name=legal]").FillAsync("Example Trading Ltd.");
+        await PickAsync(page, "industry", "Retail");
+        await page.Locator("textarea[name=address]").FillAsync("1-2-3 Shibuya, Tokyo");
+        await page.Locator("input[name=billingemail]").FillAsync("billing@example.com");
+    }
+
+    public static Task ChooseSiteAsync(IPage page) => page.GetByText("China 2 (Ningxia)").ClickAsync();
+
+    public static Task NameOrganizationAsync(IPage page) => page.Locator("input[name=org-name]").FillAsync("Example Trading");
+
+    public static async Task CreateWorkspaceAsync(IPage page)
+    {
+        await page.Locator("input[name=ws-name]").FillAsync("Production");
+        await PickAsync(page, "ws-language", "日本語");
+    }
+
+    /// <summary>A contract links only once AWS confirms it; the simulator's default contract is confirmed at once.</summary>
+    public static async Task WaitForContractConfirmationAsync(IPage page)
+    {
+        var waiting = page.Locator("#contract-waiting");
+        if (await waiting.IsVisibleAsync())
+            await waiting.WaitForAsync(new() { State = WaitForSelectorState.Hidden, Timeout = 60_000 });
+    }
+}
