@@ -25,6 +25,8 @@ public sealed class AdminConsoleBrowserTests(BrowserFixture browser) : IClassFix
         await page.GotoAsync("admin");
         await page.WaitForURLAsync("**/account/signin?returnUrl=%2Fadmin");
         await page.WaitForCircuitAsync();
+        var axe = new Axe();
+        await axe.CheckAsync(page, "sign-in page");
         await page.Locator("input[name=signin-email]").FillAsync("owner@example.com");
         await page.Locator("input[name=signin-password]").FillAsync(AdminTestData.Password);
         await page.ClickAndWaitForUrlAsync(page.Locator("#signin-submit"), "**/admin");
@@ -33,6 +35,7 @@ public sealed class AdminConsoleBrowserTests(BrowserFixture browser) : IClassFix
         await page.Locator(".admin-funnel-chart svg").WaitForAsync();
         await page.Locator("#subscriptions-grid tbody tr a").First.WaitForAsync();
         await page.ShotAsync("20-admin-console");
+        await axe.CheckAsync(page, "vendor console");
         Assert.Equal("Vendor console", (await page.Locator("h1").InnerTextAsync()).Trim());
         Assert.Contains("1", await page.Locator("#funnel-table tr[data-stage=Landed] td").First.InnerTextAsync());
         Assert.Equal("Test Analytics", (await page.Locator("#subscriptions-grid tbody tr a").First.InnerTextAsync()).Trim());
@@ -42,5 +45,8 @@ public sealed class AdminConsoleBrowserTests(BrowserFixture browser) : IClassFix
         await page.WaitForURLAsync("**/admin/subscriptions/**");
         await page.Locator("#audit-grid").GetByText("subscription.registered").WaitForAsync();
         await page.ShotAsync("20-admin-subscription");
+        await axe.CheckAsync(page, "vendor console: subscription");
+        axe.WriteReport("axe-results-admin.md");
+        Assert.Empty(axe.Blocking.Select(b => $"{b.Page}: {b.Violation.Id} {string.Join(", ", b.Violation.Targets.Take(3))}"));
     }
 }
