@@ -87,6 +87,19 @@ public sealed class PortalAppFactory : WebApplicationFactory<Program>
             BaseAddress = BaseAddress,
         };
 
+    /// <summary>Subscribes <paramref name="account"/> in the simulator and lands like AWS's button; returns the stored subscription.</summary>
+    public async Task<Portal.Marketplace.Subscriptions.MarketplaceSubscription> LandAsync(string account,
+        Portal.Marketplace.Simulator.SimulatedOffer offer = Portal.Marketplace.Simulator.SimulatedOffer.Payg)
+    {
+        var product = offer == Portal.Marketplace.Simulator.SimulatedOffer.Payg ? PaygProduct : ContractProduct;
+        var token = Services.GetRequiredService<Portal.Marketplace.Simulator.SimulatorTokens>().Mint(product, offer, account);
+        using var browser = CreateBrowser();
+        var response = await browser.PostAsync("/marketplace/landing", new FormUrlEncodedContent([new("x-amzn-marketplace-token", token)]));
+        if ((int)response.StatusCode != 303) throw new InvalidOperationException($"Landing answered {(int)response.StatusCode}.");
+        await using var db = CreateDbContext();
+        return await db.Subscriptions.SingleAsync(s => s.CustomerAwsAccountId == account);
+    }
+
     public PortalDbContext CreateDbContext() =>
         Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContext();
 

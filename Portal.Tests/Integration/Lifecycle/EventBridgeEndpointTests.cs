@@ -45,16 +45,6 @@ public sealed class EventBridgeEndpointTests : IAsyncLifetime
         return (await client.SendAsync(request)).StatusCode;
     }
 
-    private async Task<MarketplaceSubscription> LandAsync(string account)
-    {
-        var token = app.Services.GetRequiredService<SimulatorTokens>().Mint(PortalAppFactory.PaygProduct, SimulatedOffer.Payg, account);
-        using var browser = app.CreateBrowser();
-        Assert.Equal(HttpStatusCode.SeeOther,
-            (await browser.PostAsync("/marketplace/landing", new FormUrlEncodedContent([new("x-amzn-marketplace-token", token)]))).StatusCode);
-        await using var db = app.CreateDbContext();
-        return await db.Subscriptions.SingleAsync(s => s.CustomerAwsAccountId == account);
-    }
-
     private async Task<SubscriptionStatus> StatusAsync(Guid id)
     {
         await using var db = app.CreateDbContext();
@@ -64,7 +54,7 @@ public sealed class EventBridgeEndpointTests : IAsyncLifetime
     [Fact]
     public async Task The_manufacturer_and_proposer_copies_of_one_change_are_applied_once()
     {
-        var s = await LandAsync("310000000001");
+        var s = await app.LandAsync("310000000001");
 
         Assert.Equal(HttpStatusCode.OK, await PostAsync(Event("Purchase Agreement Created - Manufacturer", "310000000001", "agmt-1")));
         Assert.Equal(HttpStatusCode.OK, await PostAsync(Event("Purchase Agreement Created - Proposer", "310000000001", "agmt-1")));
@@ -78,7 +68,7 @@ public sealed class EventBridgeEndpointTests : IAsyncLifetime
     [Fact]
     public async Task A_redelivered_event_id_is_applied_once_and_ended_agreements_cancel()
     {
-        var s = await LandAsync("310000000002");
+        var s = await app.LandAsync("310000000002");
         var ended = Event("Purchase Agreement Ended - Manufacturer", "310000000002", "agmt-2", id: "evt-ended", status: "CANCELLED", requestId: "req-2");
 
         Assert.Equal(HttpStatusCode.OK, await PostAsync(ended));
@@ -95,7 +85,7 @@ public sealed class EventBridgeEndpointTests : IAsyncLifetime
     [Fact]
     public async Task A_renewal_is_not_a_cancellation_and_license_events_map_to_entitlement_updates()
     {
-        var s = await LandAsync("310000000003");
+        var s = await app.LandAsync("310000000003");
         await PostAsync(Event("Purchase Agreement Created - Manufacturer", "310000000003", "agmt-3"));
         Assert.Equal(HttpStatusCode.OK, await PostAsync(Event("Purchase Agreement Ended - Manufacturer", "310000000003", "agmt-3", status: "RENEWED", requestId: "r")));
         Assert.Equal(HttpStatusCode.OK, await PostAsync(Event("License Updated - Manufacturer", "310000000003", "agmt-3", requestId: "l")));
@@ -107,7 +97,7 @@ public sealed class EventBridgeEndpointTests : IAsyncLifetime
     [Fact]
     public async Task Wrong_or_missing_secret_and_malformed_events_are_refused_and_nothing_is_stored()
     {
-        var s = await LandAsync("310000000004");
+        var s = await app.LandAsync("310000000004");
         var created = Event("Purchase Agreement Created - Manufacturer", "310000000004", "agmt-4");
 
         Assert.Equal(HttpStatusCode.Unauthorized, await PostAsync(created, secret: null));

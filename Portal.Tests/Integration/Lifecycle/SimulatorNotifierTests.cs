@@ -15,16 +15,6 @@ public sealed class SimulatorNotifierTests : IAsyncLifetime
     public Task InitializeAsync() { app = new PortalAppFactory(); _ = app.BaseAddress; return Task.CompletedTask; }
     public async Task DisposeAsync() => await app.DisposeAsync();
 
-    private async Task<MarketplaceSubscription> LandAsync(string account, SimulatedOffer offer = SimulatedOffer.Payg)
-    {
-        var product = offer == SimulatedOffer.Payg ? PortalAppFactory.PaygProduct : PortalAppFactory.ContractProduct;
-        var token = app.Services.GetRequiredService<SimulatorTokens>().Mint(product, offer, account);
-        using var browser = app.CreateBrowser();
-        await browser.PostAsync("/marketplace/landing", new FormUrlEncodedContent([new("x-amzn-marketplace-token", token)]));
-        await using var db = app.CreateDbContext();
-        return await db.Subscriptions.SingleAsync(s => s.CustomerAwsAccountId == account);
-    }
-
     private async Task<SubscriptionStatus> StatusAsync(Guid id)
     {
         await using var db = app.CreateDbContext();
@@ -35,7 +25,7 @@ public sealed class SimulatorNotifierTests : IAsyncLifetime
     public async Task Every_SNS_action_fired_by_the_simulator_is_verified_and_applied()
     {
         var notifier = app.Services.GetRequiredService<SimulatorNotifier>();
-        var s = await LandAsync("530000000001");
+        var s = await app.LandAsync("530000000001");
         Assert.Equal(200, await notifier.SendSnsAsync("subscribe-success", s));
         Assert.Equal(SubscriptionStatus.Active, await StatusAsync(s.Id));
         Assert.Equal(200, await notifier.SendSnsAsync("unsubscribe-pending", s));
@@ -43,7 +33,7 @@ public sealed class SimulatorNotifierTests : IAsyncLifetime
         Assert.Equal(200, await notifier.SendSnsAsync("unsubscribe-success", s));
         Assert.Equal(SubscriptionStatus.Cancelled, await StatusAsync(s.Id));
 
-        var failed = await LandAsync("530000000002");
+        var failed = await app.LandAsync("530000000002");
         Assert.Equal(200, await notifier.SendSnsAsync("subscribe-fail", failed));
         Assert.Equal(SubscriptionStatus.Failed, await StatusAsync(failed.Id));
     }
@@ -53,7 +43,7 @@ public sealed class SimulatorNotifierTests : IAsyncLifetime
     {
         var notifier = app.Services.GetRequiredService<SimulatorNotifier>();
         var state = app.Services.GetRequiredService<SimulatorState>();
-        var s = await LandAsync("530000000003", SimulatedOffer.Contract);
+        var s = await app.LandAsync("530000000003", SimulatedOffer.Contract);
         state.SetEntitlements(s.LicenseArn!, [new Portal.Marketplace.Aws.Entitlement { ProductCode = s.ProductCode, LicenseArn = s.LicenseArn,
             Dimension = "Seats", Value = new() { IntegerValue = 50 }, ExpirationDate = DateTimeOffset.UtcNow.AddYears(2) }]);
 
@@ -68,7 +58,7 @@ public sealed class SimulatorNotifierTests : IAsyncLifetime
     public async Task EventBridge_from_the_simulator_arrives_twice_and_is_applied_once()
     {
         var notifier = app.Services.GetRequiredService<SimulatorNotifier>();
-        var s = await LandAsync("530000000004");
+        var s = await app.LandAsync("530000000004");
         var answers = await notifier.SendEventBridgeAsync("Purchase Agreement Created", s);
         Assert.Equal(new[] { 200, 200 }, answers);
         Assert.Equal(SubscriptionStatus.Active, await StatusAsync(s.Id));

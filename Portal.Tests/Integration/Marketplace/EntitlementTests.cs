@@ -16,19 +16,10 @@ public sealed class EntitlementTests : IAsyncLifetime
     public Task InitializeAsync() { app = new PortalAppFactory(); _ = app.BaseAddress; return Task.CompletedTask; }
     public async Task DisposeAsync() => await app.DisposeAsync();
 
-    private async Task<MarketplaceSubscription> LandContractAsync(string account)
-    {
-        var token = app.Services.GetRequiredService<SimulatorTokens>().Mint(PortalAppFactory.ContractProduct, SimulatedOffer.Contract, account);
-        using var browser = app.CreateBrowser();
-        await browser.PostAsync("/marketplace/landing", new FormUrlEncodedContent([new("x-amzn-marketplace-token", token)]));
-        await using var db = app.CreateDbContext();
-        return await db.Subscriptions.SingleAsync(s => s.CustomerAwsAccountId == account);
-    }
-
     [Fact]
     public async Task Landing_a_contract_stores_its_entitlements_and_every_page_is_read()
     {
-        var s = await LandContractAsync("420000000001");
+        var s = await app.LandAsync("420000000001", SimulatedOffer.Contract);
         using var scope = app.Services.CreateScope();
         var service = scope.ServiceProvider.GetRequiredService<EntitlementService>();
         Assert.True(await service.IsEntitledAsync(s.Id)); // stored while landing
@@ -51,7 +42,7 @@ public sealed class EntitlementTests : IAsyncLifetime
     [Fact]
     public async Task A_contract_without_an_active_entitlement_is_waiting_and_the_schedule_picks_it_up()
     {
-        var s = await LandContractAsync("420000000002");
+        var s = await app.LandAsync("420000000002", SimulatedOffer.Contract);
         var state = app.Services.GetRequiredService<SimulatorState>();
         using var scope = app.Services.CreateScope();
         var service = scope.ServiceProvider.GetRequiredService<EntitlementService>();
