@@ -35,9 +35,12 @@ public static class Keys
         var label = page.Locator($"{dropdown} .rz-dropdown-label");
         for (var i = 0; i < max; i++)
         {
-            if ((await label.InnerTextAsync()).Trim() == option) return;
+            var shown = (await label.InnerTextAsync()).Trim();
+            if (shown == option) return;
             await page.Keyboard.PressAsync(key);
-            await page.WaitForTimeoutAsync(50); // the selection comes back from the circuit; no assertion depends on this pause
+            // The selection comes back from the circuit: wait for it to change before the next key, or a loaded machine
+            // queues presses and overshoots (bounded; no assertion depends on the wait).
+            for (var w = 0; w < 40 && (await label.InnerTextAsync()).Trim() == shown; w++) await page.WaitForTimeoutAsync(50);
         }
         throw new Xunit.Sdk.XunitException($"{key} never chose {option} in {name}; it shows {await label.InnerTextAsync()}");
     }
