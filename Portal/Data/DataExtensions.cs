@@ -26,7 +26,8 @@ public static class DataExtensions
         else
         {
             connectionString = SqliteConnectionString(connectionString, builder.Environment.ContentRootPath);
-            builder.Services.AddDbContextFactory<SqlitePortalDbContext>((sp, o) => o.UseSqlite(connectionString).AddInterceptors(sp.GetServices<IInterceptor>()));
+            builder.Services.AddDbContextFactory<SqlitePortalDbContext>((sp, o) => o.UseSqlite(connectionString)
+                .AddInterceptors(sp.GetServices<IInterceptor>()).AddInterceptors(new SqlitePragmas()));
             builder.Services.AddSingleton<IDbContextFactory<PortalDbContext>, PortalDbContextFactory<SqlitePortalDbContext>>();
             builder.Services.AddScoped<PortalDbContext>(sp => sp.GetRequiredService<SqlitePortalDbContext>());
         }

@@ -29,12 +29,16 @@ public static class LandingBench
 
         await ClosedLoopAsync(() => PostAsync(BareLandingFilter.Path), 64, TimeSpan.FromSeconds(2)); // warm-up
         await ClosedLoopAsync(() => PostAsync("/marketplace/landing"), 64, TimeSpan.FromSeconds(2));
+        // One at a time first: what a single landing costs without any contention.
+        var oneBare = await ClosedLoopAsync(() => PostAsync(BareLandingFilter.Path), 1, TimeSpan.FromSeconds(3));
+        var oneLanding = await ClosedLoopAsync(() => PostAsync("/marketplace/landing"), 1, TimeSpan.FromSeconds(3));
         var bare = await ClosedLoopAsync(() => PostAsync(BareLandingFilter.Path), 64, duration);
         var landing = await ClosedLoopAsync(() => PostAsync("/marketplace/landing"), 64, duration);
         var (p50, p99, sent, failed) = await OpenLoopAsync(() => PostAsync("/marketplace/landing"), rate, duration);
 
         return
         [
+            ("(a) one request at a time: bare / landing", $"{1000 / oneBare.PerSecond:F2} ms / {1000 / oneLanding.PerSecond:F2} ms per request"),
             ("(a) bare endpoint, 64 concurrent", $"{bare.PerSecond:N0} req/s ({bare.Failed} failed)"),
             ("(a) landing, 64 concurrent", $"{landing.PerSecond:N0} req/s ({landing.Failed} failed)"),
             ("(a) landing / bare ratio (target ≥ 0.30)", $"{landing.PerSecond / bare.PerSecond:F2}"),

@@ -13,12 +13,20 @@ namespace Portal.Marketplace.Landing;
 /// </summary>
 public sealed class SubscriptionRegistrar(IDbContextFactory<PortalDbContext> factory, Lifecycle.LifecycleService lifecycle, TimeProvider time)
 {
+    /// <summary>
+    /// SQLite has one writer at a time, and a writer that finds the file locked backs off by sleeping: under a burst of
+    /// landings that sleeping, not the work, dominated. Landings in this process queue here instead (PostgreSQL: no gate).
+    /// </summary>
+    private static readonly SemaphoreSlim SqliteWriters = new(1, 1);
+
     public async Task<Guid> RegisterAsync(ResolveCustomerResponse customer, OfferType offer, string tokenHash,
         Guid? browserSessionId, CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)
         {
             await using var db = factory.CreateDbContext();
+            var gated = db.Database.IsSqlite();
+            if (gated) await SqliteWriters.WaitAsync(ct);
             try
             {
                 return await RegisterOnceAsync(db, customer, offer, tokenHash, browserSessionId, ct);
@@ -26,6 +34,10 @@ public sealed class SubscriptionRegistrar(IDbContextFactory<PortalDbContext> fac
             catch (DbUpdateException ex) when (DbErrors.IsUniqueViolation(ex) && attempt < 4)
             {
                 // Another request registered the same subscription or token first: the next pass finds its rows.
+            }
+            finally
+            {
+                if (gated) SqliteWriters.Release();
             }
         }
     }
@@ -75,9 +87,13 @@ public sealed class SubscriptionRegistrar(IDbContextFactory<PortalDbContext> fac
             OccurredAt = now, SubscriptionId = subscription.Id, OnboardingSessionId = session.Id, Actor = "aws",
             Details = $"account {c.CustomerAWSAccountId}, offer {offer}",
         });
+        // AWS may have announced this subscription (subscribe-success…) before its buyer landed. Asked in this context
+        // before saving, so the usual landing (nothing waiting) costs no second context and no second round of queries.
+        var waiting = isNew && await db.MarketplaceNotifications.AnyAsync(n => n.AppliedAt == null && n.ProductCode == subscription.ProductCode
+            && (n.LicenseArn == subscription.LicenseArn || n.CustomerIdentifier == subscription.CustomerIdentifier
+                || n.CustomerAwsAccountId == subscription.CustomerAwsAccountId), ct);
         await db.SaveChangesAsync(ct);
-        // AWS may have announced this subscription (subscribe-success…) before its buyer landed.
-        if (isNew) await lifecycle.ApplyPendingAsync(subscription.Id, ct);
+        if (waiting) await lifecycle.ApplyPendingAsync(subscription.Id, ct);
         return session.Id;
     }
 
