@@ -46,7 +46,7 @@ await pick(page, "industry", 1);
 await page.locator("textarea[name=address]").fill("1 Main St, Seattle");
 await page.locator("input[name=billingemail]").fill("billing@contoso.example");
 await next(page, "/onboarding/site");
-await page.locator("[role=radio]").nth(0).click();
+await page.locator("input[type=radio]").nth(0).check();
 await next(page, "/onboarding/organization");
 await page.locator("input[name=org-name]").fill("Contoso Health");
 await next(page, "/onboarding/workspace");

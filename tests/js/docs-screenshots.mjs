@@ -57,7 +57,7 @@ async function journey(locale, viewport, suffix) {
   await page.locator("input[name=billingemail]").fill("billing@example.com");
   await shot("09-enterprise");
   await next(page, "/onboarding/site");
-  await page.locator("[role=radio]").nth(1).click(); await shot("10-site");
+  await page.locator("input[type=radio]").nth(1).check(); await shot("10-site");
   await next(page, "/onboarding/organization");
   await page.locator("input[name=org-name]").fill("Example Trading"); await shot("11-organization");
   await next(page, "/onboarding/workspace");
