@@ -19,8 +19,11 @@ public sealed class WebhookStartupTests
 
         var ex = Assert.ThrowsAny<Exception>(() => app.BaseAddress);
 
-        var validation = ex as OptionsValidationException ?? ex.InnerException as OptionsValidationException;
-        Assert.NotNull(validation);
-        Assert.Contains(named, validation.Message);
+        // The host may wrap it (an AggregateException from start-up): look down the whole chain.
+        static IEnumerable<Exception> Chain(Exception e) =>
+            new[] { e }.Concat(e is AggregateException a ? a.InnerExceptions.SelectMany(Chain) : e.InnerException is { } i ? Chain(i) : []);
+        var validation = Chain(ex).OfType<OptionsValidationException>().FirstOrDefault();
+        Assert.True(validation is not null, ex.ToString());
+        Assert.Contains(named, validation!.Message);
     }
 }
