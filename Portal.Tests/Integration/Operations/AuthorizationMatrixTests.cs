@@ -1,0 +1,118 @@
+using System.Net;
+using Portal.Marketplace.Subscriptions;
+using Portal.Organizations;
+using Portal.Tests.Infrastructure;
+using Portal.Tests.Integration.Admin;
+
+namespace Portal.Tests.Integration.Operations;
+
+/// <summary>
+/// Who may open what, checked on the server: every organization, workspace, billing, API-key and console route
+/// for the organization's admin, a member, the admin of another organization, an anonymous visitor and the vendor
+/// admin, with ids taken from the other organization (guessed or replayed). A refusal shows none of the data.
+/// </summary>
+public sealed class AuthorizationMatrixTests : IAsyncLifetime
+{
+    private readonly PortalAppFactory app = new(new Dictionary<string, string?> { ["Admin:Emails:0"] = "vendor@example.com" });
+    private readonly Dictionary<string, HttpClient> browsers = [];
+    private Guid org, workspace, subscription;
+
+    public async Task InitializeAsync()
+    {
+        _ = app.BaseAddress;
+        var admin = await AdminTestData.CreateUserAsync(app, "owner@example.com");
+        var member = await AdminTestData.CreateUserAsync(app, "member@example.com");
+        var stranger = await AdminTestData.CreateUserAsync(app, "stranger@example.com");
+        await AdminTestData.CreateUserAsync(app, "vendor@example.com");
+        await using (var db = app.CreateDbContext())
+        {
+            var acme = new Organization { Name = "Acme Secret Org", CreatedAt = DateTimeOffset.UtcNow };
+            acme.Members.Add(new OrganizationMember { UserId = admin.Id, Role = OrganizationRole.Admin, JoinedAt = DateTimeOffset.UtcNow });
+            acme.Members.Add(new OrganizationMember { UserId = member.Id, Role = OrganizationRole.Member, JoinedAt = DateTimeOffset.UtcNow });
+            acme.Workspaces.Add(new Workspace { Name = "Acme Hidden Workspace", Language = "en", Site = "us-west-2", CreatedAt = DateTimeOffset.UtcNow });
+            var other = new Organization { Name = "Other Org", CreatedAt = DateTimeOffset.UtcNow };
+            other.Members.Add(new OrganizationMember { UserId = stranger.Id, Role = OrganizationRole.Admin, JoinedAt = DateTimeOffset.UtcNow });
+            db.Organizations.AddRange(acme, other);
+            var s = new MarketplaceSubscription
+            {
+                ProductCode = PortalAppFactory.PaygProduct, CustomerAwsAccountId = "777788889999", LicenseArn = "arn:aws:license-manager::777788889999:license:l-matrix",
+                OfferType = OfferType.Payg, Status = SubscriptionStatus.Active, CreatedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow,
+                OrganizationId = acme.Id, LinkedAt = DateTimeOffset.UtcNow,
+            };
+            db.Subscriptions.Add(s);
+            await db.SaveChangesAsync();
+            (org, workspace, subscription) = (acme.Id, acme.Workspaces[0].Id, s.Id);
+        }
+        foreach (var (who, email) in new[] { ("admin", "owner@example.com"), ("member", "member@example.com"), ("stranger", "stranger@example.com"), ("vendor", "vendor@example.com") })
+        {
+            var cookies = new CookieContainer();
+            var browser = app.CreateBrowser(cookies: cookies);
+            await AdminTestData.SignInAsync(app, browser, cookies, email);
+            browsers[who] = browser;
+        }
+        browsers["anonymous"] = app.CreateBrowser();
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var b in browsers.Values) b.Dispose();
+        await app.DisposeAsync();
+    }
+
+    // The secret each page would show when allowed: its absence is the proof of a refusal.
+    public static TheoryData<string, string, bool, string> Matrix() => new()
+    {
+        { "admin", "billing", true, "Billed through AWS Marketplace" },
+        { "member", "billing", false, "Only the organization's admins can see its billing." },
+        { "stranger", "billing", false, "Only the organization's admins can see its billing." },
+        { "anonymous", "billing", false, "Sign in to see billing." },
+        { "vendor", "billing", false, "Only the organization's admins can see its billing." },
+        { "admin", "api-keys", true, "Create key" },
+        { "member", "api-keys", false, "Only the organization's admins can manage its API keys." },
+        { "stranger", "api-keys", false, "Only the organization's admins can manage its API keys." },
+        { "anonymous", "api-keys", false, "Sign in to see billing." },
+        { "vendor", "api-keys", true, "Create key" },
+        { "admin", "workspace", true, "Acme Hidden Workspace" },
+        { "member", "workspace", true, "Acme Hidden Workspace" },
+        { "stranger", "workspace", false, "" },
+        { "anonymous", "workspace", false, "" },
+        { "vendor", "console", true, "Vendor console" },
+        { "admin", "console", false, "" },
+        { "member", "console", false, "" },
+        { "stranger", "console", false, "" },
+        { "anonymous", "console", false, "" },
+        { "vendor", "console-subscription", true, "********9999" },
+        { "admin", "console-subscription", false, "" },
+        { "stranger", "console-subscription", false, "" },
+        { "anonymous", "console-subscription", false, "" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Matrix))]
+    public async Task Each_user_sees_only_what_is_theirs(string who, string route, bool allowed, string expected)
+    {
+        var path = route switch
+        {
+            "billing" => $"/organizations/{org}/billing",
+            "api-keys" => $"/organizations/{org}/api-keys",
+            "workspace" => $"/workspaces/{workspace}",
+            "console" => "/admin",
+            _ => $"/admin/subscriptions/{subscription}",
+        };
+        var response = await browsers[who].GetAsync(path);
+        var html = WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
+
+        if (allowed)
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Contains(expected, html);
+            return;
+        }
+        // Refused: a 3xx to sign-in, a 403, or the page's own refusal; never the organization's data.
+        Assert.True(response.StatusCode is HttpStatusCode.OK or HttpStatusCode.Redirect or HttpStatusCode.Forbidden, $"{(int)response.StatusCode}");
+        if (expected.Length > 0 && response.StatusCode == HttpStatusCode.OK) Assert.Contains(expected, html);
+        Assert.DoesNotContain("Acme Secret Org", html);
+        Assert.DoesNotContain("Acme Hidden Workspace", html);
+        Assert.DoesNotContain("9999", html);
+    }
+}
