@@ -13,12 +13,36 @@ public static class AccountEndpoints
         group.MapGet("/handoff", (Delegate)HandoffAsync);
         group.MapGet("/verify", (Delegate)VerifyLinkAsync);
         group.MapGet("/signin/complete", (Delegate)SignInBinding.CompleteAsync);
-        group.MapPost("/signout", async (SignInManager<ApplicationUser> signIn) =>
+        group.MapPost("/signout", async (HttpContext ctx, Microsoft.AspNetCore.Antiforgery.IAntiforgery antiforgery, SignInManager<ApplicationUser> signIn) =>
         {
+            if (!await antiforgery.IsRequestValidAsync(ctx)) return Results.BadRequest();
             await signIn.SignOutAsync();
             return Results.LocalRedirect("/");
         });
+        group.MapPost("/signout-everywhere", (Delegate)SignOutEverywhereAsync);
         return app;
+    }
+
+    /// <summary>
+    /// Renews the security stamp, which every other cookie and live circuit of the account is checked against
+    /// (Accounts:SessionRevalidation), then signs this browser out. Antiforgery is checked: a foreign page must not
+    /// be able to sign a buyer out of everything.
+    /// </summary>
+    private static async Task<IResult> SignOutEverywhereAsync(HttpContext ctx, Microsoft.AspNetCore.Antiforgery.IAntiforgery antiforgery,
+        SignInManager<ApplicationUser> signIn, UserManager<ApplicationUser> users, Portal.Data.PortalDbContext db, TimeProvider time)
+    {
+        if (!await antiforgery.IsRequestValidAsync(ctx)) return Results.BadRequest();
+        if (await users.GetUserAsync(ctx.User) is { } user)
+        {
+            await users.UpdateSecurityStampAsync(user);
+            db.AuditEvents.Add(new Portal.Audit.AuditEvent
+            {
+                Type = Portal.Audit.AuditEventTypes.SignedOutEverywhere, OccurredAt = time.GetUtcNow(), Actor = $"user {user.Id}",
+            });
+            await db.SaveChangesAsync(ctx.RequestAborted);
+        }
+        await signIn.SignOutAsync();
+        return Results.LocalRedirect("/account/signin?signedout=everywhere");
     }
 
     /// <summary>Redeems a sign-in ticket from the wizard, sets the cookie and moves the wizard on.</summary>

@@ -54,3 +54,34 @@ public sealed class VerifyCodeValidator : AbstractValidator<VerifyCodeModel>
     public VerifyCodeValidator(IStringLocalizer<SharedResources> l) =>
         RuleFor(m => m.Code).Matches("^\\s*[0-9]{6}\\s*$").WithMessage(_ => l["Validation.CodeFormat"]);
 }
+
+public sealed class ForgotPasswordModel
+{
+    public string Email { get; set; } = "";
+}
+
+public sealed class ResetPasswordModel
+{
+    public string Password { get; set; } = "";
+    public string ConfirmPassword { get; set; } = "";
+}
+
+public sealed class ForgotPasswordValidator : AbstractValidator<ForgotPasswordModel>
+{
+    public ForgotPasswordValidator(IStringLocalizer<SharedResources> l) =>
+        RuleFor(m => m.Email).NotEmpty().WithMessage(_ => l["Validation.EmailRequired"]).EmailAddress().WithMessage(_ => l["Validation.EmailInvalid"])
+            .MaximumLength(254).WithMessage(_ => l["Validation.TooLong", 254]);
+}
+
+/// <summary>The same password rules as registration.</summary>
+public sealed class ResetPasswordValidator : AbstractValidator<ResetPasswordModel>
+{
+    public ResetPasswordValidator(IStringLocalizer<SharedResources> l)
+    {
+        RuleFor(m => m.Password).NotEmpty().WithMessage(_ => l["Validation.PasswordRequired"])
+            .MinimumLength(8).WithMessage(_ => l["Validation.PasswordRules"])
+            .Matches("[A-Z]").WithMessage(_ => l["Validation.PasswordRules"]).Matches("[a-z]").WithMessage(_ => l["Validation.PasswordRules"])
+            .Matches("[0-9]").WithMessage(_ => l["Validation.PasswordRules"]).Matches("[^a-zA-Z0-9]").WithMessage(_ => l["Validation.PasswordRules"]);
+        RuleFor(m => m.ConfirmPassword).Equal(m => m.Password).WithMessage(_ => l["Validation.PasswordsDiffer"]);
+    }
+}

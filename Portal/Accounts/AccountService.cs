@@ -17,26 +17,52 @@ public enum ResendResult { Sent, TooSoon, AlreadyVerified }
 /// <summary>Registration, e-mail verification (code or link), password checks with lockout, and sign-in tickets.</summary>
 public sealed class AccountService(
     UserManager<ApplicationUser> users, SignInManager<ApplicationUser> signIn, IDbContextFactory<PortalDbContext> factory,
-    IEmailComposer composer, IEmailDelivery delivery, IOptions<AccountOptions> options, IOptions<BrandOptions> brand, TimeProvider time)
+    IEmailComposer composer, IEmailDelivery delivery, IOptions<AccountOptions> options, IOptions<BrandOptions> brand, TimeProvider time,
+    AccountThrottle throttle, AccountMail mail, IOptions<IdentityOptions> identity)
 {
-    public sealed record RegisterResult(ApplicationUser? User, IReadOnlyList<IdentityError> Errors);
+    /// <param name="AlreadyRegistered">
+    /// The address has an account: nothing was created and its owner got an e-mail. The page must answer exactly as for
+    /// a new account ("check your e-mail"), so registration cannot be used to learn which addresses have accounts.
+    /// </param>
+    public sealed record RegisterResult(ApplicationUser? User, IReadOnlyList<IdentityError> Errors, bool AlreadyRegistered = false);
 
+    /// <exception cref="AccountThrottledException">too many registrations from this client or for this address</exception>
     public async Task<RegisterResult> RegisterAsync(string email, string name, string password, string verifyBaseUrl, CancellationToken ct = default)
     {
+        throttle.Demand(AccountAction.Register, email);
         var now = time.GetUtcNow();
         var user = new ApplicationUser
         {
             UserName = email.Trim(), Email = email.Trim(), DisplayName = name.Trim(), CreatedAt = now,
             TermsVersion = options.Value.TermsVersion, TermsAcceptedAt = now,
         };
+        // Identity hashes the password before it looks for a duplicate address, so both answers cost the same hashing.
         var created = await users.CreateAsync(user, password);
-        if (!created.Succeeded) return new RegisterResult(null, created.Errors.ToList());
-        await SendVerificationAsync(user, verifyBaseUrl, ct);
-        return new RegisterResult(user, []);
+        if (created.Succeeded)
+        {
+            await SendVerificationAsync(user, verifyBaseUrl, ct);
+            return new RegisterResult(user, []);
+        }
+        var other = created.Errors.Where(e => e.Code is not ("DuplicateEmail" or "DuplicateUserName")).ToList();
+        if (other.Count > 0) return new RegisterResult(null, other);
+        await SendAccountExistsAsync(email, verifyBaseUrl, ct);
+        return new RegisterResult(null, [], AlreadyRegistered: true);
+    }
+
+    /// <summary>Tells the owner of <paramref name="email"/> that someone tried to register it (also on "resend").</summary>
+    public async Task SendAccountExistsAsync(string email, string baseUrl, CancellationToken ct = default)
+    {
+        var owner = await users.FindByEmailAsync(email.Trim());
+        if (owner is null) return;
+        await using var db = factory.CreateDbContext();
+        db.EmailMessages.Add(mail.AccountExists(owner, baseUrl));
+        await db.SaveChangesAsync(ct);
+        delivery.Notify();
     }
 
     public async Task<ResendResult> ResendAsync(string userId, string verifyBaseUrl, CancellationToken ct = default)
     {
+        throttle.Demand(AccountAction.ResendCode, userId);
         var user = await users.FindByIdAsync(userId) ?? throw new InvalidOperationException("Unknown user.");
         if (user.EmailConfirmed) return ResendResult.AlreadyVerified;
         await using var db = factory.CreateDbContext();
@@ -82,6 +108,7 @@ public sealed class AccountService(
 
     public async Task<VerifyResult> VerifyCodeAsync(string userId, string code, CancellationToken ct = default)
     {
+        throttle.Demand(AccountAction.VerifyCode, userId);
         await using var db = factory.CreateDbContext();
         var pending = await db.EmailVerifications.Where(v => v.UserId == userId && v.ConsumedAt == null)
             .OrderByDescending(v => v.SentAt).FirstOrDefaultAsync(ct);
@@ -120,9 +147,14 @@ public sealed class AccountService(
         return VerifyResult.Verified;
     }
 
-    /// <summary>Checks a password with Identity's lockout; the same answer for an unknown e-mail and a wrong password.</summary>
-    public async Task<(SignInResult Result, ApplicationUser? User)> CheckPasswordAsync(string email, string password)
+    /// <summary>
+    /// Checks a password with Identity's lockout. Pages show one message for an unknown e-mail, a wrong password and a
+    /// locked account; the owner of a locked account learns of it by e-mail instead.
+    /// </summary>
+    /// <exception cref="AccountThrottledException">too many attempts from this client or for this address</exception>
+    public async Task<(SignInResult Result, ApplicationUser? User)> CheckPasswordAsync(string email, string password, string? baseUrl = null)
     {
+        throttle.Demand(AccountAction.SignIn, email);
         var user = await users.FindByEmailAsync(email.Trim());
         if (user is null)
         {
@@ -130,7 +162,15 @@ public sealed class AccountService(
             users.PasswordHasher.HashPassword(new ApplicationUser(), password);
             return (SignInResult.Failed, null);
         }
+        var wasLocked = await users.IsLockedOutAsync(user);
         var result = await signIn.CheckPasswordSignInAsync(user, password, lockoutOnFailure: true);
+        if (result.IsLockedOut && !wasLocked && baseUrl is not null)
+        {
+            await using var db = factory.CreateDbContext();
+            db.EmailMessages.Add(mail.Locked(user, baseUrl, identity.Value.Lockout.DefaultLockoutTimeSpan));
+            await db.SaveChangesAsync();
+            delivery.Notify();
+        }
         return (result, result.Succeeded ? user : null);
     }
 

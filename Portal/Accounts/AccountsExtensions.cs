@@ -1,6 +1,7 @@
 using FluentValidation;
 using Microsoft.AspNetCore.Identity;
 using Portal.Accounts;
+using Microsoft.Extensions.Options;
 using Portal.Data;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -37,6 +38,14 @@ public static class AccountsExtensions
             o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             o.LoginPath = "/onboarding/account";
         });
+        builder.Services.AddOptions<DataProtectionTokenProviderOptions>()
+            .Configure<IOptions<AccountOptions>>((o, a) => o.TokenLifespan = a.Value.PasswordResetLifetime);
+        builder.Services.AddOptions<SecurityStampValidatorOptions>()
+            .Configure<IOptions<AccountOptions>, TimeProvider>((o, a, time) => (o.ValidationInterval, o.TimeProvider) = (a.Value.SessionRevalidation, time));
+        builder.Services.AddScoped<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider, RevalidatingAuthenticationState>();
+        builder.Services.AddSingleton<AccountThrottle>();
+        builder.Services.AddScoped<AccountMail>();
+        builder.Services.AddScoped<PasswordResets>();
         builder.Services.AddScoped<AccountService>();
         builder.Services.AddSingleton<SignInBinding>();
         builder.Services.AddPortalValidators();

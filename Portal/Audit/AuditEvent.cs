@@ -18,4 +18,7 @@ public static class AuditEventTypes
     public const string SubscriptionRegistered = "subscription.registered";
     public const string LandingRepeated = "landing.repeated";
     public const string ResolveDisabledApi = "landing.resolve.disabled-api";
+    public const string PasswordResetRequested = "account.password-reset.requested";
+    public const string PasswordReset = "account.password-reset";
+    public const string SignedOutEverywhere = "account.signed-out-everywhere";
 }

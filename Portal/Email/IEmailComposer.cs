@@ -8,6 +8,12 @@ public static class EmailKinds
     public const string VerifyEmail = "verify-email";
     /// <summary>Values: brand, name, organization, product, offer, account (masked), billingUrl, workspaceUrl.</summary>
     public const string SubscriptionLinked = "subscription-linked";
+    /// <summary>To the owner when someone registers with their address. Values: brand, name, resetLink.</summary>
+    public const string AccountExists = "account-exists";
+    /// <summary>Values: brand, name, link (absolute URL, single use), minutes (validity).</summary>
+    public const string PasswordReset = "password-reset";
+    /// <summary>When wrong passwords lock an account. Values: brand, name, minutes, resetLink.</summary>
+    public const string AccountLocked = "account-locked";
 }
 
 /// <summary>

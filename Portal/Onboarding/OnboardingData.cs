@@ -13,6 +13,8 @@ public sealed class OnboardingData
     /// <summary>Set by the link: where "Go to your workspace" and the billing page lead.</summary>
     public Guid? LinkedOrganizationId { get; set; }
     public Guid? LinkedWorkspaceId { get; set; }
+    /// <summary>A registration with an address that already has an account (see <see cref="PendingRegistrations"/>).</summary>
+    public PendingRegistration? PendingRegistration { get; set; }
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -24,6 +26,13 @@ public sealed class OnboardingData
     }
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
+}
+
+public sealed class PendingRegistration
+{
+    public string Email { get; set; } = "";
+    public DateTimeOffset SentAt { get; set; }
+    public int FailedAttempts { get; set; }
 }
 
 public sealed class BusinessInfoModel

@@ -16,6 +16,7 @@ public static class OnboardingExtensions
             .ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<OnboardingCookie>();
         builder.Services.AddScoped<OnboardingSessions>();
+        builder.Services.AddScoped<PendingRegistrations>();
         builder.Services.AddScoped<UnsavedAnswers>();
         return builder;
     }

@@ -58,6 +58,9 @@ public static class OnboardingFlow
         [(OnboardingStep.Review, OnboardingTrigger.Link)] = (c, f, t) =>
             Require(!c.Contract || c.ContractEntitled, f, t, "the contract is not entitled yet") ?? OnboardingStep.Linked,
         // Back goes to the previous editable step and never past an immutable choice (the account, the link).
+        // A typo in the address, or an address that turns out to have an account: back to sign in or register.
+        [(OnboardingStep.VerifyEmail, OnboardingTrigger.Back)] = (c, f, t) =>
+            Require(!c.EmailVerified, f, t, "the e-mail is verified") ?? OnboardingStep.Account,
         [(OnboardingStep.EnterpriseInfo, OnboardingTrigger.Back)] = (_, _, _) => OnboardingStep.BusinessInfo,
         [(OnboardingStep.Site, OnboardingTrigger.Back)] = (c, f, t) =>
             Require(c.NewUser, f, t, "nothing editable before the site") ?? OnboardingStep.EnterpriseInfo,

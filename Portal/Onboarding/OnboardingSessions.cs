@@ -66,6 +66,29 @@ public sealed class OnboardingSessions(IDbContextFactory<PortalDbContext> factor
         return session;
     }
 
+    /// <summary>
+    /// "Use a different e-mail address or sign in" on the verification step: back to the account step, unbound from
+    /// the unverified user, without the pending registration. False when another tab moved the session first.
+    /// </summary>
+    public async Task<bool> ReturnToAccountAsync(OnboardingSession session, FlowContext context, CancellationToken ct = default)
+    {
+        var to = OnboardingFlow.Fire(session.Step, OnboardingTrigger.Back, context);
+        await using var db = factory.CreateDbContext();
+        var changed = await db.OnboardingSessions
+            .Where(s => s.Id == session.Id && s.Version == session.Version)
+            .ExecuteUpdateAsync(u => u.SetProperty(s => s.Step, to).SetProperty(s => s.UserId, (string?)null)
+                .SetProperty(s => s.Data, WithoutPending(session.Data)).SetProperty(s => s.UpdatedAt, time.GetUtcNow())
+                .SetProperty(s => s.Version, Guid.NewGuid()), ct);
+        return changed == 1;
+    }
+
+    private static string WithoutPending(string json)
+    {
+        var data = OnboardingData.Parse(json);
+        data.PendingRegistration = null;
+        return data.ToJson();
+    }
+
     /// <param name="httpContext">the request while prerendering; in a live circuit the hub connection's context is used</param>
     public async Task<OnboardingSession?> CurrentAsync(HttpContext? httpContext, CancellationToken ct = default)
     {

@@ -17,6 +17,10 @@ public sealed class RateLimitOptions
     [ValidateObjectMembers] public Limit Landing { get; set; } = new() { PermitLimit = 30, Window = TimeSpan.FromMinutes(1) };
     [ValidateObjectMembers] public Limit Notifications { get; set; } = new() { PermitLimit = 600, Window = TimeSpan.FromMinutes(1) };
     [ValidateObjectMembers] public Limit Usage { get; set; } = new() { PermitLimit = 6000, Window = TimeSpan.FromMinutes(1) };
+    /// <summary>Sign-in, registration, code checks, resends and password resets from one client IP, per action.</summary>
+    [ValidateObjectMembers] public Limit AccountsPerClient { get; set; } = new() { PermitLimit = 20, Window = TimeSpan.FromMinutes(1) };
+    /// <summary>The same actions aimed at one e-mail address or user, per action, whichever IPs they come from.</summary>
+    [ValidateObjectMembers] public Limit AccountsPerAccount { get; set; } = new() { PermitLimit = 10, Window = TimeSpan.FromMinutes(15) };
 
     public sealed class Limit
     {
