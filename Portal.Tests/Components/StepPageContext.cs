@@ -85,6 +85,9 @@ public abstract class StepPageContext : BunitContext, IAsyncLifetime
         return subscription.Id;
     }
 
+    /// <summary>Makes <paramref name="id"/> the session the helpers render and read (for tests that seed their own).</summary>
+    protected void SetSession(Guid id) => SessionId = id;
+
     protected IRenderedComponent<TPage> RenderStep<TPage>() where TPage : IComponent
     {
         var cookie = App.Services.GetRequiredService<IDataProtectionProvider>()

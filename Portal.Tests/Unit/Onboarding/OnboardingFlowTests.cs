@@ -57,6 +57,13 @@ public sealed class OnboardingFlowTests
     }
 
     [Fact]
+    public void VerifyEmail_Back_BeforeVerification_ReturnsToAccount_AfterIsRefused()
+    {
+        Assert.Equal(OnboardingStep.Account, OnboardingFlow.Fire(OnboardingStep.VerifyEmail, OnboardingTrigger.Back, new FlowContext()));
+        Assert.False(OnboardingFlow.CanFire(OnboardingStep.VerifyEmail, OnboardingTrigger.Back, new FlowContext(SignedIn: true, EmailVerified: true)));
+    }
+
+    [Fact]
     public void Linked_AnyTrigger_Refused() =>
         Assert.All(Enum.GetValues<OnboardingTrigger>(), t => Assert.False(OnboardingFlow.CanFire(OnboardingStep.Linked, t, Open)));
 
