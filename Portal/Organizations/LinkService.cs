@@ -69,7 +69,11 @@ public sealed class LinkService(
             }
             else
             {
-                organization = await db.Organizations.FirstAsync(o => o.Id == data.Organization.ExistingId, ct);
+                // A guessed or replayed id of an organization that does not exist gets the same answer as one the
+                // buyer does not administer, never an exception.
+                var found = await db.Organizations.FirstOrDefaultAsync(o => o.Id == data.Organization.ExistingId, ct);
+                if (found is null) return await FailAsync(tx, LinkOutcome.NotAdmin, ct);
+                organization = found;
             }
 
             // Claim the subscription: of two browsers racing here, only one changes the row.

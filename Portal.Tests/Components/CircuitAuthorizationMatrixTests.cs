@@ -1,0 +1,149 @@
+using System.Security.Claims;
+using Bunit;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Portal.Marketplace.Subscriptions;
+using Portal.Metering;
+using Portal.Metering.Pages;
+using Portal.Onboarding;
+using Portal.Organizations;
+using Portal.Tests.Infrastructure;
+using Portal.Tests.Integration.Admin;
+
+namespace Portal.Tests.Components;
+
+/// <summary>
+/// The circuit half of the authorization matrix (the HTTP half is AuthorizationMatrixTests): what each kind of user can
+/// do from a live page, checked by the server-side code the page calls, with ids taken from another organization.
+/// Actors: the organization's admin, its member, another organization's admin, an anonymous visitor, the vendor admin.
+/// </summary>
+public sealed class CircuitAuthorizationMatrixTests : StepPageContext
+{
+    private readonly Dictionary<string, string?> users = new() { ["anonymous"] = null };
+    private Guid acme, acmeWorkspace, other, acmeKey;
+
+    public override async Task InitializeAsync()
+    {
+        foreach (var who in new[] { "owner", "member", "stranger", "vendor" })
+            users[who] = (await AdminTestData.CreateUserAsync(App, $"{who}@example.com")).Id;
+        await using var db = App.CreateDbContext();
+        var a = new Organization { Name = "Acme Secret Org", CreatedAt = DateTimeOffset.UtcNow };
+        a.Members.Add(new OrganizationMember { UserId = users["owner"]!, Role = OrganizationRole.Admin, JoinedAt = DateTimeOffset.UtcNow });
+        a.Members.Add(new OrganizationMember { UserId = users["member"]!, Role = OrganizationRole.Member, JoinedAt = DateTimeOffset.UtcNow });
+        a.Workspaces.Add(new Workspace { Name = "Acme Hidden Workspace", Language = "en", Site = "us-west-2", CreatedAt = DateTimeOffset.UtcNow });
+        var b = new Organization { Name = "Other Org", CreatedAt = DateTimeOffset.UtcNow };
+        b.Members.Add(new OrganizationMember { UserId = users["stranger"]!, Role = OrganizationRole.Admin, JoinedAt = DateTimeOffset.UtcNow });
+        db.Organizations.AddRange(a, b);
+        await db.SaveChangesAsync();
+        (acme, acmeWorkspace, other) = (a.Id, a.Workspaces[0].Id, b.Id);
+        acmeKey = (await App.Services.GetRequiredService<ApiKeyService>().CreateAsync(acme, "acme-secret-key", users["owner"]!)).Key.Id;
+    }
+
+    private ClaimsPrincipal Principal(string who) => users[who] is not { } id ? new ClaimsPrincipal(new ClaimsIdentity())
+        : new ClaimsPrincipal(new ClaimsIdentity(who == "vendor"
+            ? [new Claim(ClaimTypes.NameIdentifier, id), new Claim(ClaimTypes.Role, "VendorAdmin")]
+            : [new Claim(ClaimTypes.NameIdentifier, id)], "test"));
+
+    [Theory]
+    [InlineData("owner", true)]
+    [InlineData("vendor", true)]
+    [InlineData("member", false)]
+    [InlineData("stranger", false)]
+    [InlineData("anonymous", false)]
+    public async Task Api_keys_of_an_organization_are_listed_created_and_revoked_only_by_its_admins_and_the_vendor(string who, bool allowed)
+    {
+        var cut = Render<ApiKeysPage>(p => p.Add(x => x.OrganizationId, acme)
+            .AddCascadingValue(Task.FromResult(new AuthenticationState(Principal(who)))));
+        cut.WaitForAssertion(() => Assert.DoesNotContain("rz-progressbar", cut.Markup));
+
+        if (allowed)
+        {
+            cut.WaitForElement("#create-key");
+            Assert.Contains("acme-secret-key", cut.Markup);
+            cut.Find("input[name=key-name]").Change($"{who}-key");
+            cut.Find("form").Submit();
+            cut.WaitForElement("#new-api-key");
+        }
+        else
+        {
+            cut.WaitForAssertion(() => Assert.True(cut.Markup.Contains("Only the organization's admins") || cut.Markup.Contains("Sign in")));
+            Assert.DoesNotContain("acme-secret-key", cut.Markup);
+            Assert.Empty(cut.FindAll("#create-key"));
+            Assert.Empty(cut.FindAll("button.rz-danger")); // no revoke buttons to press
+        }
+        await using var db = App.CreateDbContext();
+        Assert.Equal(allowed ? 2 : 1, await db.ApiKeys.CountAsync(k => k.OrganizationId == acme));
+    }
+
+    [Fact]
+    public async Task A_key_id_replayed_against_another_organization_revokes_nothing()
+    {
+        var keys = App.Services.GetRequiredService<ApiKeyService>();
+        Assert.False(await keys.RevokeAsync(other, acmeKey, users["stranger"]!)); // the stranger's own page, Acme's key id
+        Assert.False(await keys.RevokeAsync(other, Guid.NewGuid(), users["stranger"]!));
+        await using var db = App.CreateDbContext();
+        Assert.Null((await db.ApiKeys.SingleAsync(k => k.Id == acmeKey)).RevokedAt);
+    }
+
+    [Theory]
+    [InlineData("owner", LinkOutcome.Linked)]
+    [InlineData("member", LinkOutcome.NotAdmin)]
+    [InlineData("stranger", LinkOutcome.NotAdmin)]
+    [InlineData("vendor", LinkOutcome.NotAdmin)]
+    [InlineData("anonymous", LinkOutcome.NotReady)]
+    public async Task Linking_a_subscription_to_an_existing_organization_needs_its_admin(string who, LinkOutcome expected)
+    {
+        var outcome = await LinkAsync(who, new OrganizationChoice { Mode = ChoiceMode.Existing, ExistingId = acme },
+            new WorkspaceChoice { Mode = ChoiceMode.Existing, ExistingId = acmeWorkspace });
+
+        Assert.Equal(expected, outcome);
+        await using var db = App.CreateDbContext();
+        Assert.Equal(expected == LinkOutcome.Linked ? 1 : 0, await db.Subscriptions.CountAsync(s => s.OrganizationId == acme));
+    }
+
+    [Fact]
+    public async Task Guessed_organization_ids_and_another_organizations_workspace_are_refused_without_an_error()
+    {
+        Assert.Equal(LinkOutcome.NotAdmin, await LinkAsync("stranger", new OrganizationChoice { Mode = ChoiceMode.Existing, ExistingId = Guid.NewGuid() },
+            new WorkspaceChoice { Mode = ChoiceMode.New, Name = "Mine" }));
+        // The stranger's own organization, with Acme's workspace id replayed from Acme's session.
+        Assert.Equal(LinkOutcome.NotReady, await LinkAsync("stranger", new OrganizationChoice { Mode = ChoiceMode.Existing, ExistingId = other },
+            new WorkspaceChoice { Mode = ChoiceMode.Existing, ExistingId = acmeWorkspace }));
+        await using var db = App.CreateDbContext();
+        Assert.Equal(0, await db.Subscriptions.CountAsync(s => s.OrganizationId != null));
+        Assert.Equal(1, await db.Workspaces.CountAsync());
+    }
+
+    [Fact]
+    public async Task Another_users_onboarding_session_cannot_be_taken_over()
+    {
+        await LinkAsync("owner", new OrganizationChoice { Mode = ChoiceMode.New, Name = "Owner Co" }, new WorkspaceChoice { Mode = ChoiceMode.New, Name = "Prod" }, link: false);
+        Assert.Null(await App.Services.CreateScope().ServiceProvider.GetRequiredService<OnboardingSessions>().BindUserAsync(SessionId, users["stranger"]!));
+        Assert.Equal(users["owner"], (await StoredSessionAsync()).UserId);
+    }
+
+    /// <summary>A session of <paramref name="who"/> at the review step with these answers, then the link the review page calls.</summary>
+    private async Task<LinkOutcome> LinkAsync(string who, OrganizationChoice organization, WorkspaceChoice workspace, bool link = true)
+    {
+        await using var db = App.CreateDbContext();
+        var subscription = new MarketplaceSubscription
+        {
+            ProductCode = PortalAppFactory.PaygProduct, CustomerAwsAccountId = "4444" + Random.Shared.Next(10_000_000, 99_999_999),
+            LicenseArn = "arn:aws:license-manager::444444444444:license:l-" + Guid.NewGuid().ToString("N")[..12],
+            OfferType = OfferType.Payg, Status = SubscriptionStatus.Active, CreatedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow,
+        };
+        var session = new OnboardingSession
+        {
+            SubscriptionId = subscription.Id, UserId = users[who], TokenHash = Guid.NewGuid().ToString("N"), Step = OnboardingStep.Review,
+            Data = new OnboardingData { SiteId = "us-west-2", Organization = organization, Workspace = workspace }.ToJson(),
+            CreatedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow,
+        };
+        db.AddRange(subscription, session);
+        await db.SaveChangesAsync();
+        SetSession(session.Id);
+        if (!link) return LinkOutcome.NotReady;
+        using var scope = App.Services.CreateScope();
+        return (await scope.ServiceProvider.GetRequiredService<LinkService>().LinkAsync(session.Id, users[who] ?? "", "https://portal.example/")).Outcome;
+    }
+}
