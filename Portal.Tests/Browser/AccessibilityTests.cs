@@ -65,6 +65,12 @@ public sealed class AccessibilityTests(BrowserFixture browser) : IClassFixture<B
         await page.WaitForURLAsync("**/billing");
         await page.GetByText("Billed through AWS Marketplace").WaitForAsync();
         await CheckAsync(page, "billing", "12-billing");
+        foreach (var (path, name) in new[] { ("account/security", "account security"), ("account/forgot", "forgot password"), ("account/reset?uid=x&token=y", "reset password") })
+        {
+            await page.GotoAsync(path);
+            await page.WaitForCircuitAsync();
+            await CheckAsync(page, name, "15-" + name.Replace(' ', '-'));
+        }
 
         foreach (var (outcome, name) in new[] { ("Token invalid", "landing: invalid token"), ("Token expired", "landing: expired token") })
         {
