@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Portal.Email;
 using Portal.Tests.Infrastructure;
@@ -88,4 +89,36 @@ public sealed partial class PasswordResetJourneyTests(BrowserFixture browser) : 
 
     [GeneratedRegex(@"https?://\S+/account/reset\?\S+")]
     private static partial Regex Link();
+}
+
+/// <summary>The circuit's account actions are limited per client address, which a live circuit must really know.</summary>
+public sealed class AccountThrottleBrowserTests(BrowserFixture browser) : IClassFixture<BrowserFixture>, IAsyncLifetime
+{
+    private readonly PortalAppFactory app = new(new Dictionary<string, string?>
+    {
+        ["RateLimits:Enabled"] = "true", ["RateLimits:AccountsPerClient:PermitLimit"] = "1", ["RateLimits:AccountsPerClient:Window"] = "00:10:00",
+    });
+
+    public Task InitializeAsync() => Task.CompletedTask;
+    public async Task DisposeAsync() => await app.DisposeAsync();
+
+    [Fact]
+    public async Task Too_many_sign_ins_from_one_browser_get_a_wait_message_keyed_by_its_address()
+    {
+        var page = await (await browser.Browser.NewContextAsync(app)).NewPageAsync();
+        await page.GotoAsync("account/signin");
+        await page.WaitForCircuitAsync();
+        await page.Locator("input[name=signin-email]").FillAsync("guess0@example.com");
+        await page.Locator("input[name=signin-password]").FillAsync("Wr0ng!Passw0rd");
+        await page.Locator("#signin-submit").ClickAsync();
+        await page.GetByText("The e-mail address or password is incorrect.").WaitForAsync();
+        await page.Locator("input[name=signin-email]").FillAsync("guess9@example.com");
+        await page.Locator("#signin-submit").ClickAsync();
+        await page.GetByText("Too many attempts. Please wait").WaitForAsync();
+        await page.ShotAsync("85-too-many-attempts");
+
+        // The circuit's partition was its client address: a caller without one (this test's own scope) is not refused.
+        await using var scope = app.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<Portal.Accounts.AccountService>().CheckPasswordAsync("other@example.com", "Wr0ng!Passw0rd");
+    }
 }
