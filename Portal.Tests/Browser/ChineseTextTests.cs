@@ -129,6 +129,12 @@ public sealed class ChineseTextTests(BrowserFixture browser) : IClassFixture<Bro
             var linkedAt = (await db.Subscriptions.SingleAsync()).LinkedAt!.Value;
             Assert.Contains(linkedAt.ToLocalTime().ToString("D", Chinese), await page.Locator("main").InnerTextAsync());
         }
+        foreach (var (path, name) in new[] { ("account/security", "16-account-security"), ("account/forgot", "17-forgot-password"), ("account/reset?uid=x&token=y", "18-reset-password") })
+        {
+            await page.GotoAsync(path);
+            await page.WaitForCircuitAsync();
+            await CheckAsync(page, name);
+        }
 
         foreach (var (outcome, name) in new[] { ("Invalid", "14-invalid-token"), ("Expired", "15-expired-token") })
         {
