@@ -23,6 +23,10 @@ public sealed class AccountService(
 
     public async Task<RegisterResult> RegisterAsync(string email, string name, string password, string verifyBaseUrl, CancellationToken ct = default)
     {
+        // Half a surrogate pair makes Identity's normalizer and hasher throw; the form refuses it, this guards other callers.
+        if (!Onboarding.Steps.RuleExtensions.IsPlainText(email) || !Onboarding.Steps.RuleExtensions.IsPlainText(name) ||
+            !Onboarding.Steps.RuleExtensions.IsPlainText(password))
+            return new RegisterResult(null, [new IdentityError { Code = "InvalidCharacters", Description = "The input contains characters that cannot be used." }]);
         var now = time.GetUtcNow();
         var user = new ApplicationUser
         {
@@ -123,6 +127,9 @@ public sealed class AccountService(
     /// <summary>Checks a password with Identity's lockout; the same answer for an unknown e-mail and a wrong password.</summary>
     public async Task<(SignInResult Result, ApplicationUser? User)> CheckPasswordAsync(string email, string password)
     {
+        // Such input cannot belong to any account (registration refuses it), and Identity's normalizer throws on it.
+        if (!Onboarding.Steps.RuleExtensions.IsPlainText(email) || !Onboarding.Steps.RuleExtensions.IsPlainText(password))
+            return (SignInResult.Failed, null);
         var user = await users.FindByEmailAsync(email.Trim());
         if (user is null)
         {
