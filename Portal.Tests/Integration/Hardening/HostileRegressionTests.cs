@@ -24,6 +24,7 @@ public sealed class HostileRegressionTests : IAsyncLifetime
         // Loopback is a trusted proxy by default, so the test's X-Forwarded-Host is applied as a proxy's would be.
         // Before the fix each of these was a 500: the landing's problem page (and any page) built its base URI from it.
         using var client = app.CreateBrowser();
+        var mark = app.Logs.Lines.Count; // from here: start-up may log its own (PostgreSQL's first migration check)
         foreach (var host in new[] { new string('h', 300), "a." + new string('x', 2000) + ".example" })
         {
             using var request = new HttpRequestMessage(path == "/" ? HttpMethod.Get : HttpMethod.Post, path)
@@ -33,7 +34,7 @@ public sealed class HostileRegressionTests : IAsyncLifetime
             request.Headers.TryAddWithoutValidation("X-Forwarded-Host", host);
             Assert.Equal((host, HttpStatusCode.BadRequest), (host, (await client.SendAsync(request)).StatusCode));
         }
-        Assert.DoesNotContain(app.Logs.Lines, l => l.StartsWith("Error "));
+        Assert.DoesNotContain(app.Logs.Lines.Skip(mark), l => l.StartsWith("Error "));
     }
 
     [Theory]

@@ -172,11 +172,14 @@ public sealed class SnsEndpointTests : IAsyncLifetime
     [InlineData("12345678901\u0000")]
     public async Task Signed_but_not_an_account_id_is_refused_400_and_nothing_is_kept(string account)
     {
+        _ = app.BaseAddress;
+        var mark = app.Logs.Lines.Count; // from here: start-up may log its own (PostgreSQL's first migration check)
+
         Assert.Equal(HttpStatusCode.BadRequest, await PostAsync(Delivery("subscribe-success", System.Text.RegularExpressions.Regex.Unescape(account))));
 
         await using var db = app.CreateDbContext();
         Assert.Equal(0, await db.MarketplaceNotifications.CountAsync());
-        Assert.DoesNotContain(app.Logs.Lines, l => l.StartsWith("Error "));
+        Assert.DoesNotContain(app.Logs.Lines.Skip(mark), l => l.StartsWith("Error "));
     }
 
     [Fact]
