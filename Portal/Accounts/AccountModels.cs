@@ -1,6 +1,7 @@
 using FluentValidation;
 using Microsoft.Extensions.Localization;
 using Portal.Localization;
+using Portal.Onboarding.Steps;
 
 namespace Portal.Accounts;
 
@@ -28,19 +29,26 @@ public sealed class SignInValidator : AbstractValidator<SignInModel>
 {
     public SignInValidator(IStringLocalizer<SharedResources> l)
     {
-        RuleFor(m => m.Email).NotEmpty().WithMessage(_ => l["Validation.EmailRequired"]).EmailAddress().WithMessage(_ => l["Validation.EmailInvalid"]);
-        RuleFor(m => m.Password).NotEmpty().WithMessage(_ => l["Validation.PasswordRequired"]);
+        RuleFor(m => m.Email).NotEmpty().WithMessage(_ => l["Validation.EmailRequired"]).EmailAddress().WithMessage(_ => l["Validation.EmailInvalid"])
+            .MaximumLength(254).WithMessage(_ => l["Validation.TooLong", 254]).PlainText(l);
+        RuleFor(m => m.Password).NotEmpty().WithMessage(_ => l["Validation.PasswordRequired"])
+            .MaximumLength(RegisterValidator.MaxPassword).WithMessage(_ => l["Validation.TooLong", RegisterValidator.MaxPassword]).PlainText(l);
     }
 }
 
 public sealed class RegisterValidator : AbstractValidator<RegisterModel>
 {
+    /// <summary>Far above any password manager's; a bound so a megabyte "password" is refused before it is hashed.</summary>
+    public const int MaxPassword = 256;
+
     public RegisterValidator(IStringLocalizer<SharedResources> l)
     {
-        RuleFor(m => m.Name).NotEmpty().WithMessage(_ => l["Validation.NameRequired"]).MaximumLength(100).WithMessage(_ => l["Validation.TooLong", 100]);
+        RuleFor(m => m.Name).NotEmpty().WithMessage(_ => l["Validation.NameRequired"]).MaximumLength(100).WithMessage(_ => l["Validation.TooLong", 100])
+            .PlainText(l);
         RuleFor(m => m.Email).NotEmpty().WithMessage(_ => l["Validation.EmailRequired"]).EmailAddress().WithMessage(_ => l["Validation.EmailInvalid"])
-            .MaximumLength(254).WithMessage(_ => l["Validation.TooLong", 254]);
+            .MaximumLength(254).WithMessage(_ => l["Validation.TooLong", 254]).PlainText(l);
         RuleFor(m => m.Password).NotEmpty().WithMessage(_ => l["Validation.PasswordRequired"])
+            .MaximumLength(MaxPassword).WithMessage(_ => l["Validation.TooLong", MaxPassword]).PlainText(l)
             .MinimumLength(8).WithMessage(_ => l["Validation.PasswordRules"])
             .Matches("[A-Z]").WithMessage(_ => l["Validation.PasswordRules"]).Matches("[a-z]").WithMessage(_ => l["Validation.PasswordRules"])
             .Matches("[0-9]").WithMessage(_ => l["Validation.PasswordRules"]).Matches("[^a-zA-Z0-9]").WithMessage(_ => l["Validation.PasswordRules"]);

@@ -30,6 +30,10 @@ public sealed class AccountService(
     public async Task<RegisterResult> RegisterAsync(string email, string name, string password, string verifyBaseUrl, CancellationToken ct = default)
     {
         throttle.Demand(AccountAction.Register, email);
+        // Half a surrogate pair makes Identity's normalizer and hasher throw; the form refuses it, this guards other callers.
+        if (!Onboarding.Steps.RuleExtensions.IsPlainText(email) || !Onboarding.Steps.RuleExtensions.IsPlainText(name) ||
+            !Onboarding.Steps.RuleExtensions.IsPlainText(password))
+            return new RegisterResult(null, [new IdentityError { Code = "InvalidCharacters", Description = "The input contains characters that cannot be used." }]);
         var now = time.GetUtcNow();
         var user = new ApplicationUser
         {
@@ -155,6 +159,9 @@ public sealed class AccountService(
     public async Task<(SignInResult Result, ApplicationUser? User)> CheckPasswordAsync(string email, string password, string? baseUrl = null)
     {
         throttle.Demand(AccountAction.SignIn, email);
+        // Such input cannot belong to any account (registration refuses it), and Identity's normalizer throws on it.
+        if (!Onboarding.Steps.RuleExtensions.IsPlainText(email) || !Onboarding.Steps.RuleExtensions.IsPlainText(password))
+            return (SignInResult.Failed, null);
         var user = await users.FindByEmailAsync(email.Trim());
         if (user is null)
         {

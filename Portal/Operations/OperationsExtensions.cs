@@ -40,6 +40,17 @@ public static partial class OperationsExtensions
         app.UseSecurityHeaders();
         app.Use(async (ctx, next) =>
         {
+            // A Host (sent, or forwarded by a trusted proxy) that no URI can hold, e.g. a 300-character label, would
+            // make every page's NavigationManager throw later: it is the client's mistake, so 400 here.
+            if (!HasUsableHost(ctx.Request))
+            {
+                ctx.Response.StatusCode = StatusCodes.Status400BadRequest;
+                return;
+            }
+            await next();
+        });
+        app.Use(async (ctx, next) =>
+        {
             // A caller's id is kept when it is short and plain (it is written to logs); otherwise the request's own.
             var given = ctx.Request.Headers[CorrelationHeader].ToString();
             var id = given.Length is > 0 and <= 64 && SafeId().IsMatch(given) ? given : ctx.TraceIdentifier;
@@ -50,6 +61,10 @@ public static partial class OperationsExtensions
         });
         return app;
     }
+
+    private static bool HasUsableHost(HttpRequest request) =>
+        (string.Equals(request.Scheme, "http", StringComparison.OrdinalIgnoreCase) || string.Equals(request.Scheme, "https", StringComparison.OrdinalIgnoreCase))
+        && (!request.Host.HasValue || Uri.TryCreate($"{request.Scheme}://{request.Host.Value}/", UriKind.Absolute, out _));
 
     public static WebApplication MapOperations(this WebApplication app)
     {

@@ -166,6 +166,22 @@ public sealed class SnsEndpointTests : IAsyncLifetime
         Assert.Equal(0, await db.MarketplaceNotifications.CountAsync());
     }
 
+    [Theory]
+    [InlineData("<script>alert(1)</script>")]
+    [InlineData("1234567890123456789012345678901234567890")] // longer than the column: SaveChanges would fail with a 500
+    [InlineData("12345678901\u0000")]
+    public async Task Signed_but_not_an_account_id_is_refused_400_and_nothing_is_kept(string account)
+    {
+        _ = app.BaseAddress;
+        var mark = app.Logs.Lines.Count; // from here: start-up may log its own (PostgreSQL's first migration check)
+
+        Assert.Equal(HttpStatusCode.BadRequest, await PostAsync(Delivery("subscribe-success", System.Text.RegularExpressions.Regex.Unescape(account))));
+
+        await using var db = app.CreateDbContext();
+        Assert.Equal(0, await db.MarketplaceNotifications.CountAsync());
+        Assert.DoesNotContain(app.Logs.Lines.Skip(mark), l => l.StartsWith("Error "));
+    }
+
     [Fact]
     public async Task SubscriptionConfirmation_Signed_VisitsSubscribeUrl()
     {

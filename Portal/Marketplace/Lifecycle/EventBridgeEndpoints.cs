@@ -59,6 +59,14 @@ public static class EventBridgeEndpoints
                 Accepted.Add(1, new KeyValuePair<string, object?>("result", "ignored"));
                 return Results.Ok();
             }
+            // Authenticated, but still input: identifiers that are not AWS's shape are refused, not stored.
+            if (!notification.IsWellFormed()) return Refuse("malformed", StatusCodes.Status400BadRequest);
+            if (options.Value.FindProduct(notification.ProductCode) is null)
+            {
+                // Another product of the same seller: acknowledged (EventBridge would retry otherwise), never kept.
+                Accepted.Add(1, new KeyValuePair<string, object?>("result", "other-product"));
+                return Results.Ok();
+            }
             var result = await lifecycle.ReceiveAsync(notification, ctx.RequestAborted);
             logger.LogInformation("EventBridge {DetailType} {EventId}: {Result}", parsed.DetailType, parsed.EventId, result);
             Accepted.Add(1, new KeyValuePair<string, object?>("result", result.ToString()));

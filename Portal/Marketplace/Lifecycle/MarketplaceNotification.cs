@@ -21,6 +21,17 @@ public sealed class MarketplaceNotification
     public Guid? SubscriptionId { get; set; }
     public DateTimeOffset? AppliedAt { get; set; }
     public string? Outcome { get; set; }
+
+    /// <summary>
+    /// Whether the identifiers look like AWS's and fit their columns: an account id of 12 digits, the others printable
+    /// ASCII. Anything else is not from AWS (or is broken) and must not be kept waiting for a customer who never comes.
+    /// </summary>
+    public bool IsWellFormed() =>
+        Printable(MessageId, 128) && Printable(ProductCode, 255) && (CustomerIdentifier is null || Printable(CustomerIdentifier, 255))
+        && (LicenseArn is null || Printable(LicenseArn, 512)) && (DedupKey is null || DedupKey.Length <= 300)
+        && (CustomerAwsAccountId is null || (CustomerAwsAccountId.Length == 12 && CustomerAwsAccountId.All(char.IsAsciiDigit)));
+
+    private static bool Printable(string value, int max) => value.Length > 0 && value.Length <= max && value.All(c => c is > ' ' and <= '~');
 }
 
 internal sealed class MarketplaceNotificationConfiguration : Microsoft.EntityFrameworkCore.IEntityTypeConfiguration<MarketplaceNotification>

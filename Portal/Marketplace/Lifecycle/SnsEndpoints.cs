@@ -66,6 +66,8 @@ public static class SnsEndpoints
                 return Refuse("untrusted-subscribe-url", StatusCodes.Status403Forbidden);
             case SnsMessage.Notification:
                 if (Parse(message, time) is not { } notification) return Refuse("unknown-action", StatusCodes.Status400BadRequest);
+                // Signed, yet an identifier no column can hold would fail at SaveChanges (a 500 SNS retries for days).
+                if (!notification.IsWellFormed()) return Refuse("malformed-message", StatusCodes.Status400BadRequest);
                 var result = await lifecycle.ReceiveAsync(notification, ctx.RequestAborted);
                 logger.LogInformation("SNS {Action} {MessageId}: {Result}", notification.Action, message.MessageId, result);
                 break;

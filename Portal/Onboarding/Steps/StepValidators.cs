@@ -46,11 +46,33 @@ public static class StepChoices
 
 internal static class RuleExtensions
 {
-    /// <summary>Applies the vendor's rule for a field: required fields must be filled, hidden ones are ignored.</summary>
-    public static IRuleBuilderOptions<T, string?> Configured<T>(this IRuleBuilder<T, string?> rule, FieldRule fieldRule, IStringLocalizer l, int max) =>
-        fieldRule == FieldRule.Required
+    /// <summary>
+    /// Applies the vendor's rule for a field: required fields must be filled, hidden ones are ignored; every one is
+    /// plain text (line breaks only in <paramref name="multiline"/> fields).
+    /// </summary>
+    public static IRuleBuilderOptions<T, string?> Configured<T>(this IRuleBuilder<T, string?> rule, FieldRule fieldRule, IStringLocalizer l, int max,
+        bool multiline = false) =>
+        (fieldRule == FieldRule.Required
             ? rule.NotEmpty().WithMessage(_ => l["Validation.Required"]).MaximumLength(max).WithMessage(_ => l["Validation.TooLong", max])
-            : rule.MaximumLength(max).WithMessage(_ => l["Validation.TooLong", max]);
+            : rule.MaximumLength(max).WithMessage(_ => l["Validation.TooLong", max]))
+        .PlainText(l, multiline);
+
+    /// <summary>No control characters and no half of a surrogate pair: neither can be shown, and PostgreSQL refuses the latter.</summary>
+    public static IRuleBuilderOptions<T, string?> PlainText<T>(this IRuleBuilder<T, string?> rule, IStringLocalizer l, bool multiline = false) =>
+        rule.Must(v => IsPlainText(v, multiline)).WithMessage(_ => l["Validation.InvalidCharacters"]);
+
+    public static bool IsPlainText(string? value, bool multiline = false)
+    {
+        if (string.IsNullOrEmpty(value)) return true;
+        for (var i = 0; i < value.Length; i++)
+        {
+            var c = value[i];
+            if (char.IsHighSurrogate(c) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1])) { i++; continue; }
+            if (char.IsSurrogate(c)) return false;
+            if (char.IsControl(c) && !(multiline && c is '\n' or '\r' or '\t')) return false;
+        }
+        return true;
+    }
 }
 
 public sealed class BusinessInfoValidator : AbstractValidator<BusinessInfoModel>
@@ -65,7 +87,7 @@ public sealed class BusinessInfoValidator : AbstractValidator<BusinessInfoModel>
         RuleFor(m => m.Country).Configured(o.RuleFor(nameof(BusinessInfoModel.Country)), l, 2);
         RuleFor(m => m.Phone).Configured(o.RuleFor(nameof(BusinessInfoModel.Phone)), l, 20)
             .Matches(@"^\+?[0-9][0-9 ()\-]{5,18}$").When(m => !string.IsNullOrEmpty(m.Phone)).WithMessage(_ => l["Validation.Phone"]);
-        RuleFor(m => m.UseCase).Configured(o.RuleFor(nameof(BusinessInfoModel.UseCase)), l, 500);
+        RuleFor(m => m.UseCase).Configured(o.RuleFor(nameof(BusinessInfoModel.UseCase)), l, 500, multiline: true);
     }
 }
 
@@ -76,7 +98,7 @@ public sealed class EnterpriseInfoValidator : AbstractValidator<EnterpriseInfoMo
         var o = options.Value;
         RuleFor(m => m.LegalEntityName).Configured(o.RuleFor(nameof(EnterpriseInfoModel.LegalEntityName)), l, 200);
         RuleFor(m => m.Industry).Configured(o.RuleFor(nameof(EnterpriseInfoModel.Industry)), l, 50);
-        RuleFor(m => m.Address).Configured(o.RuleFor(nameof(EnterpriseInfoModel.Address)), l, 300);
+        RuleFor(m => m.Address).Configured(o.RuleFor(nameof(EnterpriseInfoModel.Address)), l, 300, multiline: true);
         RuleFor(m => m.TaxId).Configured(o.RuleFor(nameof(EnterpriseInfoModel.TaxId)), l, 50);
         RuleFor(m => m.BillingEmail).Configured(o.RuleFor(nameof(EnterpriseInfoModel.BillingEmail)), l, 254)
             .EmailAddress().When(m => !string.IsNullOrEmpty(m.BillingEmail)).WithMessage(_ => l["Validation.EmailInvalid"]);
@@ -92,5 +114,5 @@ public sealed class NameValidator : AbstractValidator<NameModel>
 {
     public NameValidator(IStringLocalizer<SharedResources> l) =>
         RuleFor(m => m.Name).Must(n => !string.IsNullOrWhiteSpace(n)).WithMessage(_ => l["Validation.Required"])
-            .MaximumLength(100).WithMessage(_ => l["Validation.TooLong", 100]);
+            .MaximumLength(100).WithMessage(_ => l["Validation.TooLong", 100]).PlainText(l);
 }
