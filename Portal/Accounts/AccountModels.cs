@@ -78,7 +78,7 @@ public sealed class ForgotPasswordValidator : AbstractValidator<ForgotPasswordMo
 {
     public ForgotPasswordValidator(IStringLocalizer<SharedResources> l) =>
         RuleFor(m => m.Email).NotEmpty().WithMessage(_ => l["Validation.EmailRequired"]).EmailAddress().WithMessage(_ => l["Validation.EmailInvalid"])
-            .MaximumLength(254).WithMessage(_ => l["Validation.TooLong", 254]);
+            .MaximumLength(254).WithMessage(_ => l["Validation.TooLong", 254]).PlainText(l);
 }
 
 /// <summary>The same password rules as registration.</summary>
@@ -87,6 +87,7 @@ public sealed class ResetPasswordValidator : AbstractValidator<ResetPasswordMode
     public ResetPasswordValidator(IStringLocalizer<SharedResources> l)
     {
         RuleFor(m => m.Password).NotEmpty().WithMessage(_ => l["Validation.PasswordRequired"])
+            .MaximumLength(RegisterValidator.MaxPassword).WithMessage(_ => l["Validation.TooLong", RegisterValidator.MaxPassword]).PlainText(l)
             .MinimumLength(8).WithMessage(_ => l["Validation.PasswordRules"])
             .Matches("[A-Z]").WithMessage(_ => l["Validation.PasswordRules"]).Matches("[a-z]").WithMessage(_ => l["Validation.PasswordRules"])
             .Matches("[0-9]").WithMessage(_ => l["Validation.PasswordRules"]).Matches("[^a-zA-Z0-9]").WithMessage(_ => l["Validation.PasswordRules"]);

@@ -23,7 +23,8 @@ public sealed class PasswordResets(UserManager<ApplicationUser> users, IDbContex
     public async Task RequestAsync(string email, string baseUrl, CancellationToken ct = default)
     {
         throttle.Demand(AccountAction.PasswordReset, email);
-        var user = await users.FindByEmailAsync(email.Trim());
+        // Identity's normalizer throws on half a surrogate pair; such an address has no account (the form refuses it too).
+        var user = Onboarding.Steps.RuleExtensions.IsPlainText(email) ? await users.FindByEmailAsync(email.Trim()) : null;
         await using var db = factory.CreateDbContext();
         db.AuditEvents.Add(new AuditEvent
         {
@@ -49,6 +50,8 @@ public sealed class PasswordResets(UserManager<ApplicationUser> users, IDbContex
         var user = userId is { Length: > 0 and <= 100 } ? await users.FindByIdAsync(userId) : null;
         var decoded = Decode(token);
         if (user is null || decoded is null) return (ResetResult.InvalidLink, []);
+        if (!Onboarding.Steps.RuleExtensions.IsPlainText(password) || password.Length > RegisterValidator.MaxPassword)
+            return (ResetResult.Rejected, [new IdentityError { Code = "InvalidCharacters", Description = "The password contains characters that cannot be used." }]);
         var result = await users.ResetPasswordAsync(user, decoded, password);
         if (!result.Succeeded)
         {
