@@ -17,6 +17,7 @@ public static class OnboardingExtensions
         builder.Services.AddSingleton<OnboardingCookie>();
         builder.Services.AddScoped<OnboardingSessions>();
         builder.Services.AddScoped<UnsavedAnswers>();
+        builder.Services.AddSingleton<Portal.Onboarding.Components.StepSaver>();
         return builder;
     }
 }

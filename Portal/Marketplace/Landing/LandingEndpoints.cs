@@ -70,7 +70,7 @@ public static class LandingEndpoints
                     return new SeeOtherResult(WizardPath);
                 case LandingResult.Failed failed:
                     Portal.Operations.PortalMetrics.Landing(failed.Problem.ToString());
-                    return Problem(failed.Problem, failed.ProductCode);
+                    return Problem(failed.Problem, failed.ProductCode, ctx);
             }
         }
         catch (OperationCanceledException) when (ctx.RequestAborted.IsCancellationRequested)
@@ -82,14 +82,20 @@ public static class LandingEndpoints
             // The database or something else of ours failed: the buyer gets a page, the operator the details.
             logger.LogError(ex, "Landing failed unexpectedly");
         }
-        return Problem(LandingProblem.Unavailable);
+        return Problem(LandingProblem.Unavailable, null, ctx);
     }
 
-    private static RazorComponentResult Problem(LandingProblem problem, string? productCode = null) =>
-        new RazorComponentResult<Portal.Components.Pages.LandingProblemPage>(new { Problem = problem, ProductCode = productCode })
+    private static RazorComponentResult Problem(LandingProblem problem, string? productCode = null, HttpContext? ctx = null)
+    {
+        // A passing outage (AWS or our database): tell browsers and proxies when trying again makes sense; the page
+        // says "wait a minute" in words.
+        if (problem == LandingProblem.Unavailable && ctx is not null)
+            ctx.Response.Headers.RetryAfter = LandingProblemStatus.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return new RazorComponentResult<Portal.Components.Pages.LandingProblemPage>(new { Problem = problem, ProductCode = productCode })
         {
             StatusCode = LandingProblemStatus.For(problem),
         };
+    }
 
     /// <summary>The token may sit in this URL (GET form): never send it onwards as a referrer, never cache.</summary>
     private static void NoLeaks(HttpContext ctx)

@@ -14,6 +14,9 @@ public enum LandingProblem
 
 public static class LandingProblemStatus
 {
+    /// <summary>Retry-After on the 503 "not answering" page: the page tells the buyer to wait a minute.</summary>
+    public const int RetryAfterSeconds = 60;
+
     public static int For(LandingProblem p) => p switch
     {
         LandingProblem.MissingToken => StatusCodes.Status400BadRequest,

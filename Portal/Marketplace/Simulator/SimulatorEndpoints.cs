@@ -62,7 +62,28 @@ public static class SimulatorEndpoints
             return Error(400, "SerializationException", "The request body is not valid JSON.");
         }
         if (json.ValueKind != JsonValueKind.Object) return Error(400, "SerializationException", "Expected a JSON object.");
-        return await operation(ctx, target[(service.Length + 1)..], json, check.Region!);
+        var op = target[(service.Length + 1)..];
+        return await FaultAsync(ctx, op) ?? await operation(ctx, op, json, check.Region!);
+    }
+
+    /// <summary>An outage switched on for this operation answers instead of the operation (after the signature check, as AWS would).</summary>
+    private static async Task<IResult?> FaultAsync(HttpContext ctx, string op)
+    {
+        switch (ctx.RequestServices.GetRequiredService<SimulatorState>().Faults.Receive(op))
+        {
+            case SimulatorFault.Throttle:
+                return Error(400, "ThrottlingException", "Rate exceeded.");
+            case SimulatorFault.Fail:
+                return Error(500, "InternalServiceErrorException", "An internal error occurred.");
+            case SimulatorFault.Hang:
+                // Nothing comes back until the caller gives up. The limit that ends a forgotten request runs on the
+                // machine's clock, not the portal's TimeProvider, which tests may hold still.
+                try { await Task.Delay(SimulatorFaults.HangLimit, TimeProvider.System, ctx.RequestAborted); }
+                catch (OperationCanceledException) { }
+                return Results.Empty;
+            default:
+                return null;
+        }
     }
 
     private static async Task<IResult> MeteringAsync(HttpContext ctx, string op, JsonElement body, string region)
