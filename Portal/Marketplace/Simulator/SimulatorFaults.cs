@@ -44,6 +44,7 @@ public sealed class SimulatorFaults
 
     public void ResetCalls() => calls.Clear();
 
+    /// <summary>Counts a call as it arrives and tells how to answer it.</summary>
     internal SimulatorFault Receive(string operation)
     {
         calls.AddOrUpdate(operation, 1, (_, n) => n + 1);
