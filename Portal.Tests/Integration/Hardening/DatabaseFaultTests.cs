@@ -62,4 +62,14 @@ public sealed class DatabaseFaultTests : IAsyncLifetime
         Assert.Equal(2, await db.OnboardingSessions.CountAsync());
         Assert.DoesNotContain(app.Logs.Lines, l => l.StartsWith("Error ") && l.Contains("Landing failed unexpectedly"));
     }
+
+    [Fact]
+    public async Task ABugIsNotAnOutage_BadSqlStaysAnError()
+    {
+        await using var db = app.CreateDbContext();
+
+        var ex = await Assert.ThrowsAnyAsync<Exception>(() => db.Database.ExecuteSqlRawAsync("SELECT * FROM no_such_table"));
+
+        Assert.False(Portal.Data.DbErrors.IsUnavailable(ex)); // a 500 and an error in the log, not "try again later"
+    }
 }
