@@ -26,7 +26,13 @@ app.UseOperations();
 
 if (!app.Environment.IsDevelopment())
 {
-    app.UseExceptionHandler("/error", createScopeForErrors: true);
+    app.UseExceptionHandler(new ExceptionHandlerOptions
+    {
+        ExceptionHandlingPath = "/error",
+        CreateScopeForErrors = true,
+        // A database outage passes: 503 tells load balancers and monitors so, and /error tells the person.
+        StatusCodeSelector = ex => Portal.Data.DbErrors.IsUnavailable(ex) ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status500InternalServerError,
+    });
     app.UseHsts();
 }
 app.UseHttpsRedirection();

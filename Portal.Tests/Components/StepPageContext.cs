@@ -23,12 +23,14 @@ namespace Portal.Tests.Components;
 /// </summary>
 public abstract class StepPageContext : BunitContext, IAsyncLifetime
 {
-    protected PortalAppFactory App { get; } = new();
+    protected PortalAppFactory App { get; }
     protected Guid SessionId { get; private set; }
     protected string UserId { get; private set; } = "";
 
-    protected StepPageContext()
+    /// <param name="sqliteOptions">Added to the SQLite connection string of the portal behind the page (e.g. a short busy timeout).</param>
+    protected StepPageContext(string? sqliteOptions = null)
     {
+        App = new(sqliteOptions: sqliteOptions);
         JSInterop.Mode = JSRuntimeMode.Loose;
         // Radzen's services hold the NavigationManager: they must be bUnit's, not the server's.
         Radzen.ServiceCollectionExtensions.AddRadzenComponents(Services);

@@ -28,8 +28,9 @@ public sealed class PortalAppFactory : WebApplicationFactory<Program>
     public const string ProviderVariable = "PORTAL_TEST_PROVIDER";
     private readonly PostgresDatabase? ownDatabase;
 
+    /// <param name="sqliteOptions">Appended to the SQLite connection string (e.g. "Default Timeout=1"); ignored on PostgreSQL.</param>
     public PortalAppFactory(IDictionary<string, string?>? overrides = null, string? postgresConnection = null,
-        Action<IServiceCollection>? configureServices = null)
+        Action<IServiceCollection>? configureServices = null, string? sqliteOptions = null)
     {
         this.configureServices = configureServices;
         if (postgresConnection is null && Environment.GetEnvironmentVariable(ProviderVariable) == "Postgres")
@@ -40,7 +41,7 @@ public sealed class PortalAppFactory : WebApplicationFactory<Program>
         settings = new Dictionary<string, string?>
         {
             ["Database:Provider"] = postgresConnection is null ? "Sqlite" : "Postgres",
-            ["ConnectionStrings:Portal"] = postgresConnection ?? $"Data Source={Path.Combine(root, "portal.db")}",
+            ["ConnectionStrings:Portal"] = postgresConnection ?? $"Data Source={Path.Combine(root, "portal.db")}" + (sqliteOptions is null ? "" : ";" + sqliteOptions),
             ["DataProtection:KeysPath"] = Path.Combine(root, "keys"),
             ["Marketplace:Mode"] = "Simulator",
             ["Marketplace:Products:0:ProductCode"] = PaygProduct,

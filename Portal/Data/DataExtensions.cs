@@ -45,7 +45,10 @@ public static class DataExtensions
             csb.DataSource = Path.Combine(contentRoot, csb.DataSource);
         var dir = Path.GetDirectoryName(csb.DataSource);
         if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
-        if (csb.DefaultTimeout < 30) csb.DefaultTimeout = 30;
+        // Default Timeout is also how long SQLite waits on another connection's lock before "database is locked".
+        // An explicit value is kept (an operator may prefer a quick, clear error page to a long wait); 0 would wait
+        // forever on a lock, so it gets SQLite's usual 30 seconds.
+        if (csb.DefaultTimeout <= 0) csb.DefaultTimeout = 30;
         return csb.ToString();
     }
 }

@@ -71,7 +71,9 @@ public sealed class EmailDeliveryWorker(
                 message.LastError = ex.GetType().Name + ": " + ex.Message;
                 var delay = TimeSpan.FromTicks(Math.Min(TimeSpan.FromHours(1).Ticks, o.RetryBaseDelay.Ticks * (1L << Math.Min(message.Attempts - 1, 20))));
                 message.NextAttemptAt = time.GetUtcNow().Add(delay);
-                if (message.Attempts >= o.MaxAttempts) message.Status = EmailStatus.Failed;
+                // Email:MaxAttempts gives up on a message the server keeps refusing; a server that cannot be reached
+                // says nothing about the message, so an outage of any length only delays it (at most an hour apart).
+                if (message.Attempts >= o.MaxAttempts && !IsServerOutage(ex)) message.Status = EmailStatus.Failed;
                 logger.LogWarning("E-mail {Kind} {Id} not delivered (attempt {Attempt}): {Error}", message.Kind, message.Id, message.Attempts, ex.GetType().Name);
                 Portal.Operations.PortalMetrics.Email("failed");
             }
@@ -79,6 +81,16 @@ public sealed class EmailDeliveryWorker(
         await db.SaveChangesAsync(ct);
         return due.Count;
     }
+
+    /// <summary>The SMTP server is down, unreachable or temporarily refusing service (421), as opposed to refusing this message.</summary>
+    internal static bool IsServerOutage(Exception ex) => ex switch
+    {
+        SmtpFailedRecipientException => false,
+        SmtpException { StatusCode: SmtpStatusCode.ServiceNotAvailable } => true,
+        SmtpException s => s.InnerException is IOException or System.Net.Sockets.SocketException,
+        IOException or System.Net.Sockets.SocketException => true,
+        _ => false,
+    };
 
     private static async Task SendAsync(EmailMessage message, EmailOptions o, CancellationToken ct)
     {

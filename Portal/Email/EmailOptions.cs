@@ -14,6 +14,7 @@ public sealed class EmailOptions
     [ValidateObjectMembers] public SmtpSettings Smtp { get; set; } = new();
     /// <summary>First retry delay after a failed delivery; doubles each time, capped at an hour.</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")] public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>Attempts before a message the server refuses is marked Failed; while the server is unreachable a message is kept and retried.</summary>
     [Range(1, 100)] public int MaxAttempts { get; set; } = 10;
     [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")] public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
 }

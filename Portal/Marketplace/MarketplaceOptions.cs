@@ -26,6 +26,14 @@ public sealed class MarketplaceOptions
 
     [Required, ValidateObjectMembers] public AwsCallOptions Calls { get; set; } = new();
 
+    /// <summary>
+    /// The most a buyer waits on the landing for AWS, all calls together (ResolveCustomer, and for a contract the
+    /// entitlement look-ups). <see cref="AwsCallOptions.MaxTotalTime"/> bounds one call; a contract landing makes
+    /// several, so this bounds them as a whole before the 503 page answers.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:02:00", ErrorMessage = "Marketplace:LandingDeadline must be between 1 second and 2 minutes.")]
+    public TimeSpan LandingDeadline { get; set; } = TimeSpan.FromSeconds(10);
+
     [Required] public SnsOptions Sns { get; set; } = new();
 
     [Required] public EventBridgeOptions EventBridge { get; set; } = new();

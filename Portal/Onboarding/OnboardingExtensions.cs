@@ -18,6 +18,7 @@ public static class OnboardingExtensions
         builder.Services.AddScoped<OnboardingSessions>();
         builder.Services.AddScoped<PendingRegistrations>();
         builder.Services.AddScoped<UnsavedAnswers>();
+        builder.Services.AddSingleton<Portal.Onboarding.Components.StepSaver>();
         return builder;
     }
 }

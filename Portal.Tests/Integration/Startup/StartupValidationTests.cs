@@ -11,6 +11,7 @@ public sealed class StartupValidationTests
     [InlineData("Email:Mode", "Smtp", "Email:Smtp:Host")]
     [InlineData("Brand:SupportUrl", "not-a-url", "SupportUrl")]
     [InlineData("Marketplace:Calls:MaxAttempts", "0", "MaxAttempts")]
+    [InlineData("Marketplace:LandingDeadline", "00:10:00", "Marketplace:LandingDeadline")]
     public async Task Start_InvalidSetting_FailsNamingTheKey(string key, string value, string named)
     {
         await using var app = new PortalAppFactory(new Dictionary<string, string?> { [key] = value });

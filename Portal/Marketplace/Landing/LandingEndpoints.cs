@@ -70,26 +70,39 @@ public static class LandingEndpoints
                     return new SeeOtherResult(WizardPath);
                 case LandingResult.Failed failed:
                     Portal.Operations.PortalMetrics.Landing(failed.Problem.ToString());
-                    return Problem(failed.Problem, failed.ProductCode);
+                    return Problem(failed.Problem, failed.ProductCode, ctx);
             }
         }
         catch (OperationCanceledException) when (ctx.RequestAborted.IsCancellationRequested)
         {
             return Results.Empty; // the buyer went away
         }
+        catch (Exception ex) when (Portal.Data.DbErrors.IsUnavailable(ex))
+        {
+            // Nothing was half-stored (each write is one transaction) and AWS's token can be used again: the buyer
+            // retries from AWS's button. The database outage itself shows in /health/ready.
+            logger.LogWarning("Landing could not be stored, the database is unavailable ({Error})", ex.GetBaseException().GetType().Name);
+            return Problem(LandingProblem.PortalUnavailable, null, ctx);
+        }
         catch (Exception ex)
         {
-            // The database or something else of ours failed: the buyer gets a page, the operator the details.
+            // Something else of ours failed: the buyer gets a page, the operator the details.
             logger.LogError(ex, "Landing failed unexpectedly");
         }
-        return Problem(LandingProblem.Unavailable);
+        return Problem(LandingProblem.Unavailable, null, ctx);
     }
 
-    private static RazorComponentResult Problem(LandingProblem problem, string? productCode = null) =>
-        new RazorComponentResult<Portal.Components.Pages.LandingProblemPage>(new { Problem = problem, ProductCode = productCode })
+    private static RazorComponentResult Problem(LandingProblem problem, string? productCode = null, HttpContext? ctx = null)
+    {
+        // A passing outage (AWS or our database): tell browsers and proxies when trying again makes sense; the page
+        // says "wait a minute" in words.
+        if (problem is LandingProblem.Unavailable or LandingProblem.PortalUnavailable && ctx is not null)
+            ctx.Response.Headers.RetryAfter = LandingProblemStatus.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return new RazorComponentResult<Portal.Components.Pages.LandingProblemPage>(new { Problem = problem, ProductCode = productCode })
         {
             StatusCode = LandingProblemStatus.For(problem),
         };
+    }
 
     /// <summary>The token may sit in this URL (GET form): never send it onwards as a referrer, never cache.</summary>
     private static void NoLeaks(HttpContext ctx)

@@ -8,12 +8,17 @@ public enum LandingProblem
     ExpiredToken,
     UnknownProduct,
     Unavailable,
+    /// <summary>Our own database could not be used just now: as passing as AWS not answering, but not AWS's doing.</summary>
+    PortalUnavailable,
     ApiDisabled,
     TooManyRequests,
 }
 
 public static class LandingProblemStatus
 {
+    /// <summary>Retry-After on the 503 pages of a passing outage: the page tells the buyer to wait a minute.</summary>
+    public const int RetryAfterSeconds = 60;
+
     public static int For(LandingProblem p) => p switch
     {
         LandingProblem.MissingToken => StatusCodes.Status400BadRequest,

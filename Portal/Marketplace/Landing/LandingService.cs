@@ -19,10 +19,20 @@ public sealed class LandingService(
 
     public async Task<LandingResult> LandAsync(string token, Guid? browserSessionId, CancellationToken ct)
     {
+        // One deadline for every AWS call of this landing: the buyer is looking at a blank page meanwhile. Database
+        // work keeps the request's own token, so a write is never cut short by AWS having been slow.
+        using var deadline = new CancellationTokenSource(options.Value.LandingDeadline, time);
+        using var aws = CancellationTokenSource.CreateLinkedTokenSource(ct, deadline.Token);
+        bool PastDeadline() => deadline.IsCancellationRequested && !ct.IsCancellationRequested;
         ResolveCustomerResponse customer;
         try
         {
-            customer = await metering.ResolveCustomerAsync(new ResolveCustomerRequest { RegistrationToken = token }, ct);
+            customer = await metering.ResolveCustomerAsync(new ResolveCustomerRequest { RegistrationToken = token }, aws.Token);
+        }
+        catch (OperationCanceledException) when (PastDeadline())
+        {
+            logger.LogWarning("ResolveCustomer did not answer within Marketplace:LandingDeadline ({Deadline})", options.Value.LandingDeadline);
+            return new LandingResult.Failed(LandingProblem.Unavailable);
         }
         catch (InvalidTokenException) { return Fail(LandingProblem.InvalidToken, "invalid"); }
         catch (ExpiredTokenException) { return Fail(LandingProblem.ExpiredToken, "expired"); }
@@ -58,14 +68,22 @@ public sealed class LandingService(
             return new LandingResult.Failed(LandingProblem.UnknownProduct, customer.ProductCode);
         }
 
-        var offer = await DetectOfferAsync(customer, product, ct);
+        var offer = await DetectOfferAsync(customer, product, aws.Token, PastDeadline);
         var sessionId = await registrar.RegisterAsync(customer, offer, HashToken(token), browserSessionId, ct);
         if (offer == OfferType.Contract)
         {
             // Store what was bought now, so the wizard can tell at once whether AWS has confirmed the contract.
             await using var db = factory.CreateDbContext();
             var subscriptionId = await db.OnboardingSessions.Where(s => s.Id == sessionId).Select(s => s.SubscriptionId).FirstAsync(ct);
-            await entitlementStore.RefreshAsync(subscriptionId, ct);
+            try
+            {
+                await entitlementStore.RefreshAsync(subscriptionId, aws.Token);
+            }
+            catch (OperationCanceledException) when (PastDeadline())
+            {
+                // The session exists: the wizard shows "waiting for AWS" and the refresh worker asks again later.
+                logger.LogWarning("Entitlements not refreshed within Marketplace:LandingDeadline; the refresh worker will retry");
+            }
         }
         logger.LogInformation("Landing resolved account {Account} for {ProductCode} ({Offer}); session {SessionId}",
             Mask(customer.CustomerAWSAccountId), customer.ProductCode, offer, sessionId);
@@ -73,7 +91,7 @@ public sealed class LandingService(
     }
 
     /// <summary>A contract shows up as entitlements; without any, the listing's pricing model decides.</summary>
-    private async Task<OfferType> DetectOfferAsync(ResolveCustomerResponse c, MarketplaceProduct product, CancellationToken ct)
+    private async Task<OfferType> DetectOfferAsync(ResolveCustomerResponse c, MarketplaceProduct product, CancellationToken ct, Func<bool> pastDeadline)
     {
         // A SaaS listing has one pricing model; only a contract listing needs AWS's word on the entitlements, so a
         // pay-as-you-go landing costs one call to AWS, not two.
@@ -90,7 +108,8 @@ public sealed class LandingService(
             }, ct);
             return page.Entitlements.Count > 0 ? OfferType.Contract : fallback;
         }
-        catch (Exception ex) when (ex is AmazonMarketplaceException or MarketplaceUnavailableException)
+        catch (Exception ex) when (ex is AmazonMarketplaceException or MarketplaceUnavailableException
+                                   || (ex is OperationCanceledException && pastDeadline()))
         {
             logger.LogWarning("GetEntitlements failed while landing ({Error}); assuming the listing's pricing model",
                 ex is AmazonMarketplaceException a ? a.ErrorType : ex.Message);

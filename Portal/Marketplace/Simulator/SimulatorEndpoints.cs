@@ -29,17 +29,20 @@ public static class SimulatorEndpoints
 
     private static async Task<IResult> Handle(HttpContext ctx, string service, Operation operation)
     {
-        ctx.Request.EnableBuffering();
-        using var ms = new MemoryStream();
-        await ctx.Request.Body.CopyToAsync(ms, ctx.RequestAborted);
-        var body = ms.ToArray();
-
         var contentType = ctx.Request.ContentType?.Split(';')[0].Trim();
         if (!string.Equals(contentType, JsonContentType, StringComparison.OrdinalIgnoreCase))
             return Error(400, "SerializationException", $"Content-Type must be {JsonContentType}.");
         var target = ctx.Request.Headers["X-Amz-Target"].ToString();
         if (!target.StartsWith(service + ".", StringComparison.Ordinal))
             return Error(400, "UnknownOperationException", "Unknown X-Amz-Target.");
+        var op = target[(service.Length + 1)..];
+        // Counted on arrival, before any work a caller's timeout could cut short, so the count is every attempt sent.
+        var fault = ctx.RequestServices.GetRequiredService<SimulatorState>().Faults.Receive(op);
+
+        ctx.Request.EnableBuffering();
+        using var ms = new MemoryStream();
+        await ctx.Request.Body.CopyToAsync(ms, ctx.RequestAborted);
+        var body = ms.ToArray();
 
         var raw = ctx.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget ?? ctx.Request.Path.Value ?? "/";
         var q = raw.IndexOf('?');
@@ -62,7 +65,27 @@ public static class SimulatorEndpoints
             return Error(400, "SerializationException", "The request body is not valid JSON.");
         }
         if (json.ValueKind != JsonValueKind.Object) return Error(400, "SerializationException", "Expected a JSON object.");
-        return await operation(ctx, target[(service.Length + 1)..], json, check.Region!);
+        return await FaultAsync(ctx, fault) ?? await operation(ctx, op, json, check.Region!);
+    }
+
+    /// <summary>An outage switched on for this operation answers instead of the operation (after the signature check, as AWS would).</summary>
+    private static async Task<IResult?> FaultAsync(HttpContext ctx, SimulatorFault fault)
+    {
+        switch (fault)
+        {
+            case SimulatorFault.Throttle:
+                return Error(400, "ThrottlingException", "Rate exceeded.");
+            case SimulatorFault.Fail:
+                return Error(500, "InternalServiceErrorException", "An internal error occurred.");
+            case SimulatorFault.Hang:
+                // Nothing comes back until the caller gives up. The limit that ends a forgotten request runs on the
+                // machine's clock, not the portal's TimeProvider, which tests may hold still.
+                try { await Task.Delay(SimulatorFaults.HangLimit, TimeProvider.System, ctx.RequestAborted); }
+                catch (OperationCanceledException) { }
+                return Results.Empty;
+            default:
+                return null;
+        }
     }
 
     private static async Task<IResult> MeteringAsync(HttpContext ctx, string op, JsonElement body, string region)

@@ -19,6 +19,9 @@ public sealed class SimulatorState(TimeProvider time)
     private readonly ConcurrentDictionary<string, List<Entitlement>> entitlements = new();
     private int callCount, throttleNext, unprocessedNext;
 
+    /// <summary>Outage switches (throttle, fail, hang) per operation, and how many calls each operation received.</summary>
+    public SimulatorFaults Faults { get; } = new();
+
     /// <summary>A BatchMeterUsage call as the simulator received it, for the dev page and tests.</summary>
     public sealed record MeteringCall(DateTimeOffset At, string ProductCode, int Records, string Result);
 
