@@ -72,12 +72,20 @@ PORTAL_TEST_PROVIDER=Postgres dotnet test Portal.Tests/Portal.Tests.csproj -c Re
   --filter "FullyQualifiedName~Portal.Tests.Integration|FullyQualifiedName~Portal.Tests.Components" \
   --logger "console;verbosity=normal" --logger "trx;LogFileName=portal-postgres.trx" 2>&1 | tee TestResults/test-output-postgres.log
 pg_status=${PIPESTATUS[0]}
+
+# Crash test, short form: the built portal as its own process, killed with SIGKILL at random moments while Chromium
+# buyers onboard and a client reports usage; it must lose, duplicate and double-meter nothing (bench/Portal.Bench/Crash).
+log "Crash test (short form)"
+dotnet run -c Release --no-build --project bench/Portal.Bench -- crash --short 2>&1 | tee TestResults/crash-test.log
+crash_status=${PIPESTATUS[0]}
 set -e
 # The console logger ends each run with "Total tests: N", "Passed: N" and, when any, "Failed: N".
 count() { cat TestResults/test-output.log TestResults/test-output-postgres.log | grep -A3 -E '^Total tests:' | sed -nE "s/^ +$1: +([0-9]+).*/\1/p" | awk '{s+=$1} END {print s+0}'; }
 passed=$(count Passed)
 failed=$(count Failed)
 [ "$status" -eq 0 ] && [ "$pg_status" -eq 0 ] || [ "$failed" -gt 0 ] || failed=1   # a build or host failure counts as a failure
+# The crash test counts as one test.
+if [ "$crash_status" -eq 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 echo
 echo "$passed passed, $failed failed"
-[ "$status" -eq 0 ] && [ "$pg_status" -eq 0 ]
+[ "$status" -eq 0 ] && [ "$pg_status" -eq 0 ] && [ "$crash_status" -eq 0 ]

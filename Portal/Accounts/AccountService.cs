@@ -116,6 +116,10 @@ public sealed class AccountService(
         await using var db = factory.CreateDbContext();
         var pending = await db.EmailVerifications.Where(v => v.UserId == userId && v.ConsumedAt == null)
             .OrderByDescending(v => v.SentAt).FirstOrDefaultAsync(ct);
+        // The newest code already taken: the process may have died after taking it and before the wizard moved on
+        // (crash test). The same code, within its lifetime and attempt limit, is accepted again so the buyer is not
+        // stuck on a step that neither a code nor a resend ("already verified") can leave.
+        pending ??= await db.EmailVerifications.Where(v => v.UserId == userId).OrderByDescending(v => v.SentAt).FirstOrDefaultAsync(ct);
         if (pending is null) return VerifyResult.NothingPending;
         if (pending.ExpiresAt < time.GetUtcNow()) return VerifyResult.Expired;
         if (pending.FailedAttempts >= options.Value.MaxCodeAttempts) return VerifyResult.TooManyAttempts;
@@ -142,7 +146,7 @@ public sealed class AccountService(
 
     private async Task<VerifyResult> ConfirmAsync(PortalDbContext db, EmailVerification pending, CancellationToken ct)
     {
-        pending.ConsumedAt = time.GetUtcNow();
+        pending.ConsumedAt ??= time.GetUtcNow();
         await db.SaveChangesAsync(ct);
         var user = await users.FindByIdAsync(pending.UserId);
         if (user is null) return VerifyResult.NothingPending;

@@ -126,6 +126,31 @@ public sealed class AccountServiceTests : IAsyncLifetime
         Assert.Equal(VerifyResult.Verified, await Accounts.VerifyCodeAsync(user.Id, newCode));
     }
 
+    /// <summary>
+    /// Found by the crash test: the portal was killed after the code was taken and before the wizard left the verify
+    /// step (the user not yet confirmed, or confirmed but not signed in). The buyer re-enters the same code after the
+    /// restart and must get through, not "nothing pending" (and "already verified" from Resend) for ever.
+    /// </summary>
+    [Fact]
+    public async Task VerifyCode_SameCodeAfterACrashMidVerification_VerifiesAgain_WrongCodesStillLimited()
+    {
+        var user = await RegisterAsync();
+        var (code, _) = await LatestVerificationMailAsync("buyer@example.com");
+        await using (var db = app.CreateDbContext()) // the first of the two writes happened, then SIGKILL
+            await db.EmailVerifications.ExecuteUpdateAsync(u => u.SetProperty(v => v.ConsumedAt, clock.GetUtcNow()));
+
+        Assert.Equal(VerifyResult.Verified, await Accounts.VerifyCodeAsync(user.Id, code));
+        await using (var db = app.CreateDbContext())
+            Assert.True((await db.Users.SingleAsync()).EmailConfirmed);
+        // Confirmed, then killed before the hand-off moved the wizard on: the code still leads on.
+        Assert.Equal(VerifyResult.Verified, await Accounts.VerifyCodeAsync(user.Id, code));
+
+        var wrong = code == "000000" ? "111111" : "000000";
+        for (var i = 0; i < 4; i++) Assert.Equal(VerifyResult.Wrong, await Accounts.VerifyCodeAsync(user.Id, wrong));
+        Assert.Equal(VerifyResult.TooManyAttempts, await Accounts.VerifyCodeAsync(user.Id, wrong));
+        Assert.Equal(VerifyResult.TooManyAttempts, await Accounts.VerifyCodeAsync(user.Id, code));
+    }
+
     [Fact]
     public async Task VerifyLink_WorksOnce()
     {

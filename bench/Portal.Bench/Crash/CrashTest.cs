@@ -1,0 +1,177 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using Portal.Marketplace.Simulator;
+using Portal.Metering;
+
+namespace Portal.Bench.Crash;
+
+/// <summary>
+/// <c>crash [--short] [--onboardings N] [--usage N] [--seed S] [--provider Sqlite|Postgres] [--parallel N] [--life S]
+/// [--max-minutes M] [--verbose] [--keep]</c>: the built
+/// portal runs as its own process and is killed with SIGKILL at random moments while Chromium buyers onboard and a
+/// client reports usage; it is restarted each time. "AWS" (the simulator) lives in this process, which is never killed,
+/// so what AWS holds survives every crash. Exits non-zero unless every figure is 0 and all work completed.
+/// </summary>
+public static class CrashTest
+{
+    public static async Task<int> RunAsync(string repo, string[] args)
+    {
+        string? Arg(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
+        var isShort = args.Contains("--short");
+        var onboardingCount = int.TryParse(Arg("--onboardings"), out var n) ? n : isShort ? 8 : 200;
+        var usageCount = int.TryParse(Arg("--usage"), out var u) ? u : isShort ? 500 : 10_000;
+        var seed = int.TryParse(Arg("--seed"), out var s) ? s : 20261126;
+        var parallel = int.TryParse(Arg("--parallel"), out var p) ? p : 4;
+        var minKills = isShort ? 3 : 1;
+        var provider = Arg("--provider") ?? "Sqlite";
+        // After each start the portal lives until the clients got something done, then a random 0–N more seconds
+        // (--life N; 0: never killed, for debugging). A fixed clock alone would starve a slow machine: a wizard step
+        // that takes longer than the portal's life would be cut forever, which tests the machine, not the portal.
+        var life = int.TryParse(Arg("--life"), out var l) ? l : 6;
+        var verbose = args.Contains("--verbose");
+        // A bound on wall time: no new onboarding starts after it; the run still audits and fails if work was left.
+        var deadline = double.TryParse(Arg("--max-minutes"), out var mm) ? TimeSpan.FromMinutes(mm) : TimeSpan.MaxValue;
+        var clock = Stopwatch.StartNew();
+        Console.WriteLine($"Crash test: {onboardingCount} onboardings, {usageCount} usage events, seed {seed}, {provider}, {parallel} buyers at a time");
+
+        // AWS: an in-process portal in Simulator mode, only its simulator endpoints are used. Never killed.
+        await using var aws = new BenchPortal(new Dictionary<string, string?> { ["Metering:Enabled"] = "false" }, null);
+        aws.StartServer();
+        var awsUrl = new Uri(aws.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().Replace("[::]", "127.0.0.1") + "/");
+        var tokens = aws.Services.GetRequiredService<SimulatorTokens>();
+        var state = aws.Services.GetRequiredService<SimulatorState>();
+
+        await using var db = await VictimDb.CreateAsync(provider);
+        db.Keep = args.Contains("--keep");
+        await using var victim = new VictimProcess(repo, new Dictionary<string, string?>
+        {
+            ["Database:Provider"] = db.Provider, ["ConnectionStrings:Portal"] = db.ConnectionString,
+            // The victim resolves tokens and meters at the AWS host's simulator, like TwoProcessTests' second process.
+            ["Marketplace:Mode"] = "Simulator",
+            ["Marketplace:MeteringEndpoint"] = new Uri(awsUrl, "_simulator/aws/metering/").ToString(),
+            ["Marketplace:EntitlementEndpoint"] = new Uri(awsUrl, "_simulator/aws/entitlement/").ToString(),
+            ["Marketplace:Products:0:ProductCode"] = BenchPortal.Product, ["Marketplace:Products:0:Name"] = "Bench Analytics",
+            ["Brand:AssetsPath"] = Path.Combine(repo, "wwwroot-assets"),
+            ["Email:Mode"] = "Mailbox", ["DevTools:Enabled"] = "false", ["RateLimits:Enabled"] = "false",
+            // Metering during the run, not once an hour; a killed holder's lease and retry back-off scaled down to match.
+            ["Metering:Interval"] = "00:00:02", ["Metering:LeaseDuration"] = "00:00:05",
+            ["Metering:RetryBaseDelay"] = "00:00:01", ["Metering:MaxRetryDelay"] = "00:00:05",
+            ["Accounts:ResendCooldown"] = "00:00:01", // a buyer whose code e-mail died with the process asks again
+            ["Logging:LogLevel:Default"] = "Warning",
+        });
+        await victim.StartAsync();
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = "/usr/bin/chromium", Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
+        });
+
+        var rng = new Random(seed);
+        var onboardings = Enumerable.Range(0, onboardingCount).Select(i => new CrashOnboarding(i, (700_000_000_000L + seed % 1000 * 1000 + i).ToString())).ToList();
+        var buyer = new BuyerDriver(browser, victim, db, account => tokens.Mint(BenchPortal.Product, SimulatedOffer.Payg, account));
+        var usage = new UsageDriver(victim, db, MeteringClock.HourOf(DateTimeOffset.UtcNow), hours: 4);
+        var usageTasks = new List<Task>();
+        using var usageGate = new SemaphoreSlim(parallel);
+        var next = -1;
+        var completedAt = new List<double>();
+
+        async Task BuyerLoop()
+        {
+            for (int i; (i = Interlocked.Increment(ref next)) < onboardings.Count;)
+            {
+                if (clock.Elapsed > deadline) { onboardings[i].Finish(OnboardingOutcome.Failed, "not started: --max-minutes reached"); continue; }
+                var o = onboardings[i];
+                try { await buyer.RunAsync(o); }
+                catch (Exception e) { o.Finish(OnboardingOutcome.Failed, e.GetType().Name + ": " + e.Message.Split('\n')[0]); }
+                if (o.Outcome != OnboardingOutcome.Completed) continue;
+                var share = usageCount / onboardingCount + (i < usageCount % onboardingCount ? 1 : 0);
+                lock (usageTasks) usageTasks.Add(Task.Run(async () =>
+                {
+                    await usageGate.WaitAsync();
+                    try { await usage.RunAsync(o, share, seed + i); }
+                    finally { usageGate.Release(); }
+                }));
+            }
+        }
+
+        var work = Task.Run(async () =>
+        {
+            await Task.WhenAll(Enumerable.Range(0, parallel).Select(_ => Task.Run(BuyerLoop)));
+            Task[] pending;
+            lock (usageTasks) pending = [.. usageTasks];
+            await Task.WhenAll(pending);
+        });
+
+        // The killer: SIGKILL at a random moment while work is in flight, then start again on the same port.
+        var lastReport = clock.Elapsed;
+        while (!work.IsCompleted)
+        {
+            var progressAtStart = victim.Progress;
+            while (!work.IsCompleted && victim.Progress == progressAtStart) await Task.WhenAny(work, Task.Delay(100));
+            await Task.WhenAny(work, Task.Delay(life == 0 ? TimeSpan.FromSeconds(5) : TimeSpan.FromMilliseconds(rng.Next(0, life * 1000))));
+            if (verbose || clock.Elapsed - lastReport > TimeSpan.FromSeconds(30))
+            {
+                lastReport = clock.Elapsed;
+                Console.WriteLine($"  {clock.Elapsed:mm\\:ss} {onboardings.Count(x => x.Outcome != OnboardingOutcome.Running)}/{onboardingCount} onboardings done, " +
+                                  $"{usage.Accepted.Count} usage events accepted, {victim.Kills} kills");
+                if (verbose) foreach (var o in onboardings.Where(o => o.LastError is not null)) Console.WriteLine($"    {o.Index}: {o.LastError}");
+            }
+            if (work.IsCompleted || life == 0) continue;
+            await victim.KillAsync();
+            await victim.StartAsync();
+        }
+        string? crashed = null;
+        try { await work; } catch (Exception e) { crashed = e.Message; }
+        var driving = clock.Elapsed;
+
+        // No more kills: the portal must now send everything it owes for the hours that have closed.
+        var quiet = await CrashAudit.WaitForQuietAsync(db, TimeSpan.FromMinutes(3));
+        var f = await CrashAudit.ComputeAsync(db, state, onboardings, usage.Accepted);
+
+        var completed = onboardings.Count(o => o.Outcome == OnboardingOutcome.Completed);
+        var problems = new List<string>();
+        if (crashed is not null) problems.Add("the driver failed: " + crashed);
+        if (completed != onboardingCount) problems.Add($"{onboardingCount - completed} onboardings did not complete");
+        if (usage.Accepted.Count != usageCount) problems.Add($"{usageCount - usage.Accepted.Count} usage events were not accepted");
+        if (!quiet) problems.Add("metering did not finish sending the closed hours within 3 minutes");
+        if (victim.Kills < minKills) problems.Add($"only {victim.Kills} kills (at least {minKills} wanted)");
+        problems.AddRange(usage.Refused.Take(10).Select(r => "usage refused: " + r));
+
+        (string, string)[] rows =
+        [
+            ("subscriptions lost", $"{f.SubscriptionsLost}"),
+            ("subscriptions duplicated", $"{f.SubscriptionsDuplicated}"),
+            ("sessions not resumable", $"{f.SessionsNotResumable}"),
+            ("usage hours metered zero times", $"{f.HoursMeteredZero}"),
+            ("usage hours metered twice", $"{f.HoursMeteredTwice}"),
+            ("customer+dimension totals not matching", $"{f.QuantityMismatches}"),
+            ("accepted usage events lost", $"{f.UsageEventsLost}"),
+            ("usage events stored twice or unasked", $"{f.UsageEventsExtra}"),
+            ("closed-hour records not sent", $"{f.RecordsNotSent}"),
+            ("---", "---"),
+            ("kills (SIGKILL) / starts", $"{victim.Kills} / {victim.Starts} (start to ready {victim.StartTime.TotalSeconds / victim.Starts:F1} s on average)"),
+            ("onboardings completed", $"{completed} of {onboardingCount} (page reopened {onboardings.Sum(o => o.Reloads)} times)"),
+            ("usage events accepted", $"{usage.Accepted.Count} of {usageCount} ({usage.Accepted.Count(a => a.Replayed)} answered as a retry of a stored event, {usage.Retries} retries)"),
+            ("usage hours metered (AWS records)", $"{f.HoursMetered} holding {f.QuantityMetered:N0} units"),
+            ("units waiting in the running hour", $"{f.QuantityInOpenHour:N0} (sent when that hour closes)"),
+            ("portal log lines fail:/crit:", $"{victim.Failures.Count}"),
+            ("duration", $"{driving:mm\\:ss} driving, {clock.Elapsed:mm\\:ss} in all"),
+        ];
+        var width = rows.Max(r => r.Item1.Length);
+        Console.WriteLine();
+        foreach (var (k, v) in rows) Console.WriteLine(k == "---" ? new string('-', width + 20) : $"{k.PadRight(width)}  {v}");
+        foreach (var d in f.Details.Take(30)) Console.WriteLine("  " + d);
+        foreach (var line in victim.Failures.Distinct().Take(10)) Console.WriteLine("  portal: " + line);
+        var figures = new[] { f.SubscriptionsLost, f.SubscriptionsDuplicated, f.SessionsNotResumable, f.HoursMeteredZero, f.HoursMeteredTwice,
+            f.QuantityMismatches, f.UsageEventsLost, f.UsageEventsExtra, f.RecordsNotSent };
+        foreach (var problem in problems) Console.WriteLine("  problem: " + problem);
+        var ok = figures.All(x => x == 0) && problems.Count == 0;
+        Console.WriteLine(ok ? "CRASH TEST PASSED: every figure is 0" : "CRASH TEST FAILED");
+        return ok ? 0 : 1;
+    }
+}
