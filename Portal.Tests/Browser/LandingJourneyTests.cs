@@ -27,11 +27,7 @@ public sealed class LandingJourneyTests(BrowserFixture browser) : IClassFixture<
     {
         await page.GotoAsync("dev/marketplace");
         await page.WaitForCircuitAsync();
-        if (outcome != "Resolve normally")
-        {
-            await page.Locator(".rz-dropdown:has(input[name=outcome])").ClickAsync();
-            await page.GetByRole(AriaRole.Option, new() { Name = outcome }).ClickAsync();
-        }
+        if (outcome != "Resolve normally") await WizardSteps.PickAsync(page, "outcome", outcome);
         await page.Locator("#subscribe").ClickAsync();
         await page.Locator("#setup-account").WaitForAsync();
     }

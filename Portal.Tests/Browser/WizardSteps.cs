@@ -5,10 +5,24 @@ namespace Portal.Tests.Browser;
 /// <summary>The wizard pages after e-mail verification, answered with the mouse the way a buyer usually does.</summary>
 public static class WizardSteps
 {
+    /// <summary>
+    /// Picks an option and waits until the dropdown shows it: on a loaded machine a click can land while the circuit
+    /// re-renders the popup and be lost, and the next action would then run with the old value. Tried up to three times.
+    /// </summary>
     public static async Task PickAsync(IPage page, string name, string option)
     {
-        await page.Locator($".rz-dropdown:has(input[name={name}])").ClickAsync();
-        await page.GetByRole(AriaRole.Option, new() { Name = option, Exact = true }).ClickAsync();
+        var dropdown = page.Locator($".rz-dropdown:has(input[name={name}])");
+        for (var attempt = 1; ; attempt++)
+        {
+            await dropdown.ClickAsync();
+            await page.GetByRole(AriaRole.Option, new() { Name = option, Exact = true }).ClickAsync();
+            try
+            {
+                await Assertions.Expect(dropdown.Locator(".rz-dropdown-label")).ToHaveTextAsync(option, new() { Timeout = 15_000 });
+                return;
+            }
+            catch (PlaywrightException) when (attempt < 3) { }
+        }
     }
 
     /// <summary>Submits the step and waits for the next one (retrying a click lost while the circuit swaps the button).</summary>
