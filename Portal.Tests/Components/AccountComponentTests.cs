@@ -67,15 +67,7 @@ public sealed class VerifyEmailPageTests : StepPageContext
     [Fact]
     public async Task Verify_WrongCode_SaysSoAndStays()
     {
-        await SeedAsync(OnboardingStep.VerifyEmail);
-        using (var scope = App.Services.CreateScope())
-        {
-            var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
-            var user = (await users.FindByIdAsync(UserId))!;
-            user.EmailConfirmed = false;
-            await users.UpdateAsync(user);
-            await scope.ServiceProvider.GetRequiredService<AccountService>().ResendAsync(UserId, "https://portal.example/");
-        }
+        await SeedUnverifiedAsync();
         var cut = RenderStep<VerifyEmailStepPage>();
         cut.WaitForElement("input[name=verify-code]");
         cut.WaitForAssertion(() => Assert.Contains("c@example.com", cut.Markup)); // the address comes with the user, loaded on its own

@@ -94,14 +94,7 @@ public sealed class HostileAccountInputTests : StepPageContext
     [Fact]
     public async Task A_hostile_verification_code_gets_the_format_message_and_the_step_stays()
     {
-        await SeedAsync(OnboardingStep.VerifyEmail);
-        using (var scope = App.Services.CreateScope())
-        {
-            var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
-            var user = (await users.FindByIdAsync(UserId))!;
-            user.EmailConfirmed = false;
-            await users.UpdateAsync(user);
-        }
+        await SeedUnverifiedAsync(sendCode: false);
         var cut = RenderStep<VerifyEmailStepPage>();
         cut.WaitForElement("input[name=verify-code]");
 

@@ -87,6 +87,21 @@ public abstract class StepPageContext : BunitContext, IAsyncLifetime
         return subscription.Id;
     }
 
+    /// <summary>
+    /// A session at the verification step whose user has not verified yet; with <paramref name="sendCode"/> a code is
+    /// waiting for them, as after registering.
+    /// </summary>
+    protected async Task SeedUnverifiedAsync(bool sendCode = true)
+    {
+        await SeedAsync(OnboardingStep.VerifyEmail);
+        using var scope = App.Services.CreateScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        var user = (await users.FindByIdAsync(UserId))!;
+        user.EmailConfirmed = false;
+        await users.UpdateAsync(user);
+        if (sendCode) await scope.ServiceProvider.GetRequiredService<AccountService>().ResendAsync(UserId, "https://portal.example/");
+    }
+
     /// <summary>Makes <paramref name="id"/> the session the helpers render and read (for tests that seed their own).</summary>
     protected void SetSession(Guid id) => SessionId = id;
 

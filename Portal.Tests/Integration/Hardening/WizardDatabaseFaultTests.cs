@@ -56,15 +56,7 @@ public sealed class WizardDatabaseFaultTests() : StepPageContext(DatabaseOutage.
     [Fact]
     public async Task VerifyCodeDuringOutage_SaysTryAgainAndKeepsTheCode_WorksAfterwards()
     {
-        await SeedAsync(OnboardingStep.VerifyEmail);
-        using (var scope = App.Services.CreateScope())
-        {
-            var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
-            var user = (await users.FindByIdAsync(UserId))!;
-            user.EmailConfirmed = false;
-            await users.UpdateAsync(user);
-            await scope.ServiceProvider.GetRequiredService<AccountService>().ResendAsync(UserId, "https://portal.example/");
-        }
+        await SeedUnverifiedAsync();
         var cut = RenderStep<VerifyEmailStepPage>();
         cut.WaitForAssertion(() => Assert.Contains("c@example.com", cut.Markup), Patience);
         await Stable(() => { cut.Find("input[name=verify-code]").Input("000000"); return Task.CompletedTask; });
