@@ -39,7 +39,7 @@ public sealed class DatabaseOutage : IAsyncDisposable
         {
             var database = new NpgsqlConnectionStringBuilder(connectionString).Database!;
             await AdminAsync($"ALTER DATABASE \"{database}\" ALLOW_CONNECTIONS false",
-                $"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{database}' AND pid <> pg_backend_pid()");
+                $"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{database}' AND pid <> pg_backend_pid() AND usename = current_user");
             return new DatabaseOutage(null, null, database);
         }
         var file = new SqliteConnectionStringBuilder(connectionString).DataSource;
