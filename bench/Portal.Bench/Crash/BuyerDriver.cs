@@ -10,7 +10,7 @@ namespace Portal.Bench.Crash;
 /// carries on from whatever step the portal says the onboarding is at. Going back a step, or "no setup in progress",
 /// means the session could not be resumed.
 /// </summary>
-public sealed partial class BuyerDriver(IBrowser browser, VictimProcess victim, VictimDb db, Func<string, string> mintToken)
+public sealed partial class BuyerDriver(IBrowser browser, VictimProcess victim, VictimDb db, Func<string, string> mintToken, string? evidence = null)
 {
     private static readonly string[] Steps =
     [
@@ -85,9 +85,35 @@ public sealed partial class BuyerDriver(IBrowser browser, VictimProcess victim, 
             {
                 reopen = true;
                 o.Reloads++;
-                if (victim.Kills == killsBefore && e is not VictimDiedException) stalls++;
                 o.LastError = $"{url}: {e.GetType().Name}: {e.Message.Split('\n')[0]}";
+                if (victim.Kills == killsBefore && e is not VictimDiedException)
+                {
+                    stalls++;
+                    o.LastError += await WhatThePageSaysAsync(page, o, stalls);
+                    o.Stalls.Add(o.LastError);
+                }
             }
+        }
+    }
+
+    /// <summary>
+    /// A step that did not move while the portal stayed up: what the buyer would see (alerts, Blazor's error bar), and
+    /// with --keep a screenshot, so a stuck session can be explained instead of guessed at.
+    /// </summary>
+    private async Task<string> WhatThePageSaysAsync(IPage page, CrashOnboarding o, int stall)
+    {
+        try
+        {
+            var said = await page.Locator(".rz-alert:visible, #blazor-error-ui:visible, .portal-error:visible").AllInnerTextsAsync();
+            if (evidence is not null)
+                await page.ScreenshotAsync(new() { Path = Path.Combine(evidence, $"stall-{o.Index:D3}-{stall}.png"), FullPage = true, Timeout = 5_000 });
+            var text = string.Join(" | ", said.Select(t => t.ReplaceLineEndings(" ").Trim()).Where(t => t.Length > 0));
+            return $" [{DateTime.UtcNow:HH:mm:ss}, page {new Uri(page.Url).AbsolutePath}, circuit {(await page.Locator("[data-circuit=on]").CountAsync() > 0 ? "on" : "off")}" +
+                   (text.Length > 0 ? $", says: {text}" : ", no alert") + "]";
+        }
+        catch (Exception e) when (e is PlaywrightException or TimeoutException)
+        {
+            return " [page unreadable]";
         }
     }
 

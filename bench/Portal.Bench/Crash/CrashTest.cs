@@ -60,8 +60,9 @@ public static class CrashTest
             ["Metering:Interval"] = "00:00:02", ["Metering:LeaseDuration"] = "00:00:05",
             ["Metering:RetryBaseDelay"] = "00:00:01", ["Metering:MaxRetryDelay"] = "00:00:05",
             ["Accounts:ResendCooldown"] = "00:00:01", // a buyer whose code e-mail died with the process asks again
-            ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:LogLevel:Default"] = "Warning", ["Logging:LogLevel:Portal.Organizations"] = "Information",
         });
+        if (db.Keep) victim.LogTo(Path.Combine(db.Folder, "portal.log"));
         await victim.StartAsync();
 
         using var playwright = await Playwright.CreateAsync();
@@ -73,7 +74,8 @@ public static class CrashTest
 
         var rng = new Random(seed);
         var onboardings = Enumerable.Range(0, onboardingCount).Select(i => new CrashOnboarding(i, (700_000_000_000L + seed % 1000 * 1000 + i).ToString())).ToList();
-        var buyer = new BuyerDriver(browser, victim, db, account => tokens.Mint(BenchPortal.Product, SimulatedOffer.Payg, account));
+        var buyer = new BuyerDriver(browser, victim, db, account => tokens.Mint(BenchPortal.Product, SimulatedOffer.Payg, account),
+            db.Keep ? db.Folder : null);
         var usage = new UsageDriver(victim, db, MeteringClock.HourOf(DateTimeOffset.UtcNow), hours: 4);
         var usageTasks = new List<Task>();
         using var usageGate = new SemaphoreSlim(parallel);
@@ -166,6 +168,8 @@ public static class CrashTest
         Console.WriteLine();
         foreach (var (k, v) in rows) Console.WriteLine(k == "---" ? new string('-', width + 20) : $"{k.PadRight(width)}  {v}");
         foreach (var d in f.Details.Take(30)) Console.WriteLine("  " + d);
+        foreach (var o in onboardings.Where(o => o.Outcome != OnboardingOutcome.Completed && o.Stalls.Count > 0))
+            foreach (var stall in o.Stalls) Console.WriteLine($"    onboarding {o.Index} stalled: {stall}");
         foreach (var line in victim.Failures.Distinct().Take(10)) Console.WriteLine("  portal: " + line);
         var figures = new[] { f.SubscriptionsLost, f.SubscriptionsDuplicated, f.SessionsNotResumable, f.HoursMeteredZero, f.HoursMeteredTwice,
             f.QuantityMismatches, f.UsageEventsLost, f.UsageEventsExtra, f.RecordsNotSent };

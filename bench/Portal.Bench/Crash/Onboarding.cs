@@ -21,6 +21,8 @@ public sealed class CrashOnboarding(int index, string accountId)
     public int VerifyAttempts { get; set; }
     /// <summary>Why the page was last reopened, for --verbose.</summary>
     public string? LastError { get; set; }
+    /// <summary>Every attempt that failed while the portal stayed up, with what the page said.</summary>
+    public List<string> Stalls { get; } = [];
 
     public void Finish(OnboardingOutcome outcome, string? reason = null) => (Outcome, Reason) = (outcome, reason);
 }

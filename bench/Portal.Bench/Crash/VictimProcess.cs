@@ -102,7 +102,13 @@ public sealed class VictimProcess : IAsyncDisposable
         await p.WaitForExitAsync();
         p.Dispose();
         Kills++;
+        lock (tail) log?.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} ===== SIGKILL {Kills} =====");
     }
+
+    private StreamWriter? log;
+
+    /// <summary>--keep: every line the portal writes, over all its lives, with the time it came and a mark at each kill.</summary>
+    public void LogTo(string path) => log = new StreamWriter(path) { AutoFlush = true };
 
     public string Tail() { lock (tail) return string.Join('\n', tail); }
 
@@ -111,6 +117,7 @@ public sealed class VictimProcess : IAsyncDisposable
         if (line is null) return;
         lock (tail)
         {
+            log?.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} {line}");
             tail.Enqueue(line);
             while (tail.Count > 300) tail.Dequeue();
             if (line.Contains("fail:", StringComparison.Ordinal) || line.Contains("crit:", StringComparison.Ordinal)) Failures.Add(line);
@@ -128,6 +135,7 @@ public sealed class VictimProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        lock (tail) { log?.Dispose(); log = null; }
         Process? p;
         lock (gate) p = process;
         if (p is null) return;
