@@ -105,13 +105,14 @@ public abstract class StepPageContext : BunitContext, IAsyncLifetime
     /// <summary>Makes <paramref name="id"/> the session the helpers render and read (for tests that seed their own).</summary>
     protected void SetSession(Guid id) => SessionId = id;
 
-    protected IRenderedComponent<TPage> RenderStep<TPage>() where TPage : IComponent
+    /// <summary>Renders a wizard page for this browser; <paramref name="user"/> is who is signed in (the session's owner by default).</summary>
+    protected IRenderedComponent<TPage> RenderStep<TPage>(ClaimsPrincipal? user = null) where TPage : IComponent
     {
         var cookie = App.Services.GetRequiredService<IDataProtectionProvider>()
             .CreateProtector("Portal.Onboarding.SessionCookie.v1").Protect(SessionId.ToString("N"));
         var http = new DefaultHttpContext();
         http.Request.Headers.Cookie = $"{OnboardingCookie.Name}={cookie}";
-        var user = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, UserId)], "test"));
+        user ??= new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, UserId)], "test"));
         return Render<TPage>(p => p
             .AddCascadingValue(http)
             .AddCascadingValue(Task.FromResult(new AuthenticationState(user))));

@@ -164,6 +164,15 @@ public sealed partial class BuyerDriver(IBrowser browser, VictimProcess victim, 
 
     private async Task ActAsync(IPage page, string path, CrashOnboarding o)
     {
+        // A kill can cut the sign-in hand-off after it saved the step but before the cookie reached the browser: the
+        // wizard then asks this browser to sign in again, as it would ask the buyer.
+        var signIn = page.Locator("#onboarding-signin-continue");
+        if (await signIn.IsVisibleAsync())
+        {
+            o.SignInsAgain++;
+            await SubmitAsync(page, "#onboarding-signin-continue", path);
+            return;
+        }
         switch (path)
         {
             case "/onboarding":

@@ -157,7 +157,7 @@ public static class CrashTest
             ("closed-hour records not sent", $"{f.RecordsNotSent}"),
             ("---", "---"),
             ("kills (SIGKILL) / starts", $"{victim.Kills} / {victim.Starts} (start to ready {victim.StartTime.TotalSeconds / victim.Starts:F1} s on average)"),
-            ("onboardings completed", $"{completed} of {onboardingCount} (page reopened {onboardings.Sum(o => o.Reloads)} times)"),
+            ("onboardings completed", $"{completed} of {onboardingCount} (page reopened {onboardings.Sum(o => o.Reloads)} times, signed in again {onboardings.Sum(o => o.SignInsAgain)} times)"),
             ("usage events accepted", $"{usage.Accepted.Count} of {usageCount} ({usage.Accepted.Count(a => a.Replayed)} answered as a retry of a stored event, {usage.Retries} retries)"),
             ("usage hours metered (AWS records)", $"{f.HoursMetered} holding {f.QuantityMetered:N0} units"),
             ("units waiting in the running hour", $"{f.QuantityInOpenHour:N0} (sent when that hour closes)"),

@@ -19,6 +19,8 @@ public sealed class CrashOnboarding(int index, string accountId)
     /// <summary>Times the page was reopened after the portal died or a step did not move.</summary>
     public int Reloads { get; set; }
     public int VerifyAttempts { get; set; }
+    /// <summary>Times the wizard asked this browser to sign in again (its sign-in cookie was lost to a kill).</summary>
+    public int SignInsAgain { get; set; }
     /// <summary>Why the page was last reopened, for --verbose.</summary>
     public string? LastError { get; set; }
     /// <summary>Every attempt that failed while the portal stayed up, with what the page said.</summary>

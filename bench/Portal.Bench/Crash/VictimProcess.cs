@@ -20,7 +20,8 @@ public sealed class VictimProcess : IAsyncDisposable
     private TaskCompletionSource killed = NewSignal();
 
     public Uri BaseAddress { get; }
-    public int Kills { get; private set; }
+    private int kills;
+    public int Kills { get { lock (gate) return kills; } }
     public int Starts { get; private set; }
     /// <summary>Time from process start to /health/ready, summed over every start.</summary>
     public TimeSpan StartTime { get; private set; }
@@ -96,12 +97,14 @@ public sealed class VictimProcess : IAsyncDisposable
             var k = killed;
             killed = NewSignal();
             k.TrySetResult();
+            // Counted with the signal, before the process is gone: an action that fails while the kill is under way
+            // (connection refused) must be seen as the kill's doing, not as a step that stalled with the portal up.
+            kills++;
         }
         if (p is null) return;
         if (!p.HasExited) p.Kill();
         await p.WaitForExitAsync();
         p.Dispose();
-        Kills++;
         lock (tail) log?.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} ===== SIGKILL {Kills} =====");
     }
 
