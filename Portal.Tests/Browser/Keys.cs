@@ -62,7 +62,12 @@ public static class Keys
             }
             catch (TimeoutException) when (attempt < 3)
             {
-                if (!await page.Locator(selector).IsVisibleAsync()) throw;
+                // The button is gone: the press was taken and the next page is still loading on a busy machine.
+                if (!await page.Locator(selector).IsVisibleAsync())
+                {
+                    await page.WaitForURLAsync(urlGlob, new() { Timeout = 30_000 });
+                    break;
+                }
             }
         }
         await page.Locator("h1").First.WaitForAsync();
