@@ -1,7 +1,7 @@
 using Portal.Components;
 
 var builder = WebApplication.CreateBuilder(args);
-// Package assets (Radzen's CSS and JS) are served from the NuGet cache when not published, in every
+// Package assets (MudBlazor's CSS and JS) are served from the NuGet cache when not published, in every
 // environment, not only Development; after `dotnet publish` they sit in wwwroot and this is a no-op.
 builder.WebHost.UseStaticWebAssets();
 

@@ -32,8 +32,9 @@ public abstract class StepPageContext : BunitContext, IAsyncLifetime
     {
         App = new(sqliteOptions: sqliteOptions);
         JSInterop.Mode = JSRuntimeMode.Loose;
-        // Radzen's services hold the NavigationManager: they must be bUnit's, not the server's.
+        // The component libraries' services hold the NavigationManager: they must be bUnit's, not the server's.
         Radzen.ServiceCollectionExtensions.AddRadzenComponents(Services);
+        Services.AddMudTestServices();
         // bUnit answers IOptions<T> itself (with unconfigured defaults), so the portal's configured options are
         // handed over explicitly; everything else falls back to the portal's own container.
         foreach (var type in new[] { typeof(BrandOptions), typeof(OnboardingOptions), typeof(MarketplaceOptions), typeof(AccountOptions) })

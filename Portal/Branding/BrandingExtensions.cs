@@ -1,5 +1,6 @@
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Options;
+using MudBlazor.Services;
 using Portal.Branding;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -12,6 +13,13 @@ public static class BrandingExtensions
     {
         builder.Services.AddOptions<BrandOptions>().BindConfiguration(BrandOptions.SectionName)
             .ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton(sp => BrandTheme.Create(sp.GetRequiredService<IOptions<BrandOptions>>().Value));
+        builder.Services.AddMudServices(config =>
+        {
+            config.SnackbarConfiguration.PositionClass = MudBlazor.Defaults.Classes.Position.BottomCenter;
+            config.SnackbarConfiguration.PreventDuplicates = true;
+            config.SnackbarConfiguration.VisibleStateDuration = 6000;
+        });
         return builder;
     }
 

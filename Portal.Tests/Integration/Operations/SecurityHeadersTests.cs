@@ -34,13 +34,30 @@ public sealed class SecurityHeadersTests : IAsyncLifetime
         });
 
         var csp = Assert.Single(response.Headers.GetValues("Content-Security-Policy"));
-        Assert.Equal(SecurityHeaders.ContentSecurityPolicy, csp);
+        var nonce = System.Text.RegularExpressions.Regex.Match(csp, "'nonce-([A-Za-z0-9_-]{22})'").Groups[1].Value;
+        Assert.NotEmpty(nonce);
+        Assert.Equal(SecurityHeaders.ContentSecurityPolicy(nonce), csp);
         Assert.Contains("frame-ancestors 'none'", csp);
         Assert.DoesNotContain("unsafe-eval", csp);
-        Assert.Contains("script-src 'self';", csp);
+        Assert.Contains($"script-src 'self' 'nonce-{nonce}';", csp);
         Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
         Assert.Equal("DENY", response.Headers.GetValues("X-Frame-Options").Single());
         Assert.Single(response.Headers.GetValues("Referrer-Policy"));
+    }
+
+    [Fact]
+    public async Task Each_page_gets_its_own_nonce_and_the_import_map_carries_it()
+    {
+        using var client = app.CreateBrowser();
+
+        var first = await client.GetAsync("/account/signin");
+        var second = await client.GetAsync("/account/signin");
+
+        var nonces = new[] { first, second }.Select(r => System.Text.RegularExpressions.Regex.Match(
+            r.Headers.GetValues("Content-Security-Policy").Single(), "'nonce-([^']+)'").Groups[1].Value).ToArray();
+        Assert.NotEqual(nonces[0], nonces[1]);
+        var html = await first.Content.ReadAsStringAsync();
+        Assert.Contains($"<script type=\"importmap\" nonce=\"{nonces[0]}\">", html);
     }
 
     [Fact]
