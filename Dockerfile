@@ -7,9 +7,10 @@ FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
 COPY global.json Directory.Build.props Onboarding.sln ./
 COPY Portal/Portal.csproj Portal/
-RUN dotnet restore Portal/Portal.csproj
+RUN dotnet restore Portal/Portal.csproj -r linux-x64
 COPY Portal/ Portal/
-RUN dotnet publish Portal/Portal.csproj -c Release -o /app --no-restore
+# ReadyToRun: precompiled code, so a new instance answers /health/ready sooner (see the README's startup figure).
+RUN dotnet publish Portal/Portal.csproj -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -o /app --no-restore
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
 WORKDIR /app
