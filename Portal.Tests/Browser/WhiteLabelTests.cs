@@ -20,10 +20,11 @@ public sealed class WhiteLabelTests(BrowserFixture browser) : IClassFixture<Brow
             """<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><title>nimbus-logo</title><circle cx="16" cy="16" r="14" fill="#7a1f5c"/></svg>""");
         await File.WriteAllTextAsync(Path.Combine(assets, "favicon.svg"),
             """<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><circle cx="16" cy="16" r="14" fill="#7a1f5c"/></svg>""");
-        await File.WriteAllTextAsync(Path.Combine(assets, "theme.css"), $":root {{ --rz-primary: {ThemeColour}; /* nimbus-theme */ }}\n");
+        await File.WriteAllTextAsync(Path.Combine(assets, "theme.css"), ".portal-footer { letter-spacing: 1px; } /* nimbus-theme */\n");
         app = new PortalAppFactory(new Dictionary<string, string?>
         {
             ["Brand:Name"] = BrandName, ["Brand:SupportUrl"] = SupportUrl, ["Brand:AssetsPath"] = assets,
+            ["Brand:PrimaryColor"] = ThemeColour, ["Brand:CornerRadius"] = "2",
         });
     }
 
@@ -44,7 +45,10 @@ public sealed class WhiteLabelTests(BrowserFixture browser) : IClassFixture<Brow
         Assert.Equal(SupportUrl, await page.Locator(".portal-footer a").GetAttributeAsync("href"));
         Assert.Contains("nimbus-logo", await (await page.APIRequest.GetAsync("brand/logo.svg")).TextAsync());
         Assert.Contains("nimbus-theme", await (await page.APIRequest.GetAsync("brand/theme.css")).TextAsync());
-        Assert.Equal(ThemeColour, (await page.EvaluateAsync<string>("() => getComputedStyle(document.documentElement).getPropertyValue('--rz-primary')")).Trim());
+        // The MudBlazor theme is built from the brand settings: its primary colour and radius reach the page.
+        Assert.Equal("rgba(122,31,92,1)", (await page.EvaluateAsync<string>("() => getComputedStyle(document.documentElement).getPropertyValue('--mud-palette-primary')")).Replace(" ", "").Trim()); // #7a1f5c
+        Assert.Equal("2px", (await page.EvaluateAsync<string>("() => getComputedStyle(document.documentElement).getPropertyValue('--mud-default-borderradius')")).Trim());
+        Assert.Equal("1px", await page.EvaluateAsync<string>("() => getComputedStyle(document.querySelector('.portal-footer')).letterSpacing")); // theme.css is loaded
 
         await BuyerSteps.RegisterAsync(page, "ada@example.com");
         await page.ShotAsync("brand-02-verify");
