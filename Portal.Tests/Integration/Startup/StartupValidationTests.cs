@@ -10,6 +10,8 @@ public sealed class StartupValidationTests
     [InlineData("Marketplace:Region", "not a region", "Marketplace:Region")]
     [InlineData("Email:Mode", "Smtp", "Email:Smtp:Host")]
     [InlineData("Brand:SupportUrl", "not-a-url", "SupportUrl")]
+    [InlineData("Brand:PrimaryColor", "red", "Brand:PrimaryColor")]
+    [InlineData("Brand:CornerRadius", "99", "CornerRadius")]
     [InlineData("Marketplace:Calls:MaxAttempts", "0", "MaxAttempts")]
     [InlineData("Marketplace:LandingDeadline", "00:10:00", "Marketplace:LandingDeadline")]
     public async Task Start_InvalidSetting_FailsNamingTheKey(string key, string value, string named)
