@@ -36,8 +36,11 @@ public static class BrandTheme
             },
             PaletteDark = new PaletteDark
             {
+                // Lighter shades on a dark surface carry dark text: white on them would fail the contrast check.
                 Primary = Lighten(brand.PrimaryColor, 0.35),
+                PrimaryContrastText = "#0b1220",
                 Secondary = Lighten(brand.SecondaryColor, 0.35),
+                SecondaryContrastText = "#0b1220",
                 Info = "#64b5f6",
                 Success = "#81c784",
                 Warning = "#ffb74d",
