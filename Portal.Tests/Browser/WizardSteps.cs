@@ -11,14 +11,32 @@ public static class WizardSteps
     /// </summary>
     public static async Task PickAsync(IPage page, string name, string option)
     {
-        var dropdown = page.Locator($".rz-dropdown:has(input[name={name}])");
+        // A MudSelect: its read-only input carries the name and shows the chosen option's text.
+        var dropdown = page.Locator($"input[name={name}]");
         for (var attempt = 1; ; attempt++)
         {
             await dropdown.ClickAsync();
             await page.GetByRole(AriaRole.Option, new() { Name = option, Exact = true }).ClickAsync();
             try
             {
-                await Assertions.Expect(dropdown.Locator(".rz-dropdown-label")).ToHaveTextAsync(option, new() { Timeout = 15_000 });
+                await Assertions.Expect(dropdown).ToHaveValueAsync(option, new() { Timeout = 15_000 });
+                return;
+            }
+            catch (PlaywrightException) when (attempt < 3) { }
+        }
+    }
+
+    /// <summary>Types into a MudAutocomplete and clicks the option it offers, then waits until the field shows it.</summary>
+    public static async Task CompleteAsync(IPage page, string name, string option)
+    {
+        var input = page.Locator($"input[name={name}]");
+        for (var attempt = 1; ; attempt++)
+        {
+            await input.FillAsync(option);
+            await page.GetByRole(AriaRole.Option, new() { Name = option, Exact = true }).ClickAsync();
+            try
+            {
+                await Assertions.Expect(input).ToHaveValueAsync(option, new() { Timeout = 15_000 });
                 return;
             }
             catch (PlaywrightException) when (attempt < 3) { }
@@ -45,9 +63,7 @@ public static class WizardSteps
         await page.Locator("input[name=company]").FillAsync("Example Trading Ltd");
         await PickAsync(page, "role", "Engineering");
         await PickAsync(page, "size", "51–200 employees");
-        await page.Locator(".rz-dropdown:has(input[name=country])").ClickAsync();
-        await page.Locator(".rz-dropdown-filter-container input").FillAsync("Japan");
-        await page.GetByRole(AriaRole.Option, new() { Name = "Japan" }).ClickAsync();
+        await CompleteAsync(page, "country", "Japan");
         await page.Locator("textarea[name=usecase]").FillAsync("Observability for our shop");
     }
 
