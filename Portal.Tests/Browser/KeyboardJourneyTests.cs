@@ -32,6 +32,9 @@ public sealed class KeyboardJourneyTests(BrowserFixture browser) : IClassFixture
         await page.ShotAsync("kb-01-account");
         await Keys.TabToAsync(page, "[role=tablist]"); // MudTabs: one tab stop (roving tabindex), the arrows move between tabs
         await page.Keyboard.PressAsync("ArrowRight");
+        // The tabs move focus through the circuit: Enter must wait for it, or it lands on the first tab again.
+        await page.WaitForFunctionAsync("() => document.activeElement?.getAttribute('role') === 'tab' && document.activeElement.textContent.trim() === 'Create account'",
+            null, new() { Timeout = 15_000 });
         await page.Keyboard.PressAsync("Enter");
         await page.Locator("input[name=register-name]").WaitForAsync();
         await Keys.TypeIntoAsync(page, "input[name=register-name]", "Kim Keys");

@@ -47,6 +47,6 @@ public sealed class ValidationFocusTests(BrowserFixture browser) : IClassFixture
 
         var second = await FocusedAsync(page);
         Assert.Equal(new FocusState("role", "true", "This field is required.", true), second);
-        Assert.Null(await page.Locator("input[name=company]").GetAttributeAsync("aria-invalid"));
+        Assert.NotEqual("true", await page.Locator("input[name=company]").GetAttributeAsync("aria-invalid")); // MudBlazor writes "false"
     }
 }
