@@ -47,7 +47,19 @@ public sealed partial class BuyerDriver
     /// </summary>
     public static async Task<string> DescribeAsync(CrashOnboarding o)
     {
-        if (o.Page is not { } page) return "no page yet (landing)";
+        // The driver may be swapping the page for a fresh one (after a kill): read the new one then.
+        var described = "no page yet (landing)";
+        for (var attempt = 0; attempt < 3 && o.Page is { } page; attempt++)
+        {
+            described = await DescribeAsync(page);
+            if (!described.StartsWith("page unreadable", StringComparison.Ordinal)) break;
+            await Task.Delay(1_000);
+        }
+        return described;
+    }
+
+    private static async Task<string> DescribeAsync(IPage page)
+    {
         try
         {
             var read = Task.Run(async () =>

@@ -98,7 +98,7 @@ public sealed partial class BuyerDriver(IBrowser browser, VictimProcess victim, 
                 reopen = true;
                 o.Reloads++;
                 o.LastError = $"{url}: {e.GetType().Name}: {e.Message.Split('\n')[0]}";
-                if (victim.Kills == killsBefore && e is not VictimDiedException)
+                if (victim.Kills == killsBefore && e is not VictimDiedException && !Stopped)
                 {
                     stalls++;
                     o.LastError += await WhatThePageSaysAsync(page, o, stalls);

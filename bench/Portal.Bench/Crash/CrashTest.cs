@@ -151,6 +151,9 @@ public static class CrashTest
                 Console.WriteLine("    " + line);
             }
             await buyer.StopAsync();
+            // And the browser itself: an action waiting on a page (a click, a navigation) then ends at once, not at its timeout.
+            try { await browser.CloseAsync().WaitAsync(TimeSpan.FromSeconds(30)); }
+            catch (Exception e) when (e is PlaywrightException or TimeoutException) { }
         }
         string? crashed = null;
         // Bounded: after a stop, buyers end as their contexts close and usage senders at their next request.
