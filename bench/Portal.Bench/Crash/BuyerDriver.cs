@@ -260,7 +260,7 @@ public sealed partial class BuyerDriver(IBrowser browser, VictimProcess victim, 
         // Like a buyer whose code keeps failing: every third try asks for a new one first.
         if (code is null || ++o.VerifyAttempts % 3 == 0)
         {
-            await page.Locator("#verify-resend:not([disabled])").ClickAsync(new() { Timeout = 30_000 });
+            await page.Locator("#verify-resend:not([aria-disabled=true]):not([disabled])").ClickAsync(new() { Timeout = 30_000 });
             await page.WaitForTimeoutAsync(500);
             throw new TimeoutException(code is null ? "no code yet: resent" : "code did not work: resent");
         }
