@@ -98,6 +98,24 @@ public sealed class WizardMudBlazorTests : StepPageContext
     }
 
     [Fact]
+    public async Task A_new_code_is_a_passing_notice_and_during_the_countdown_the_resend_button_says_please_wait()
+    {
+        await SeedUnverifiedAsync(sendCode: false);
+        var snackbars = Render<MudSnackbarProvider>();
+        var cut = RenderStep<Portal.Onboarding.Pages.VerifyEmailStepPage>();
+        cut.WaitForAssertion(() => Assert.Null(cut.Find("#verify-resend").GetAttribute("aria-disabled")));
+
+        cut.Find("#verify-resend").Click();
+
+        snackbars.WaitForAssertion(() => Assert.Contains("A new code is on its way", snackbars.Markup));
+        cut.WaitForAssertion(() => Assert.Equal("true", cut.Find("#verify-resend").GetAttribute("aria-disabled")));
+        Assert.Matches(@"Send a new code in \d+ s", cut.Find("#verify-resend").TextContent);
+        Assert.False(cut.Find("#verify-resend").HasAttribute("disabled")); // focusable: it says why it waits
+        cut.Find("#verify-resend").Click();
+        cut.WaitForAssertion(() => Assert.Contains("Please wait a moment", cut.Find("[role=alert]").TextContent));
+    }
+
+    [Fact]
     public async Task A_disabled_organization_choice_shows_why()
     {
         await SeedAsync(OnboardingStep.Organization);
