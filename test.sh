@@ -76,7 +76,8 @@ pg_status=${PIPESTATUS[0]}
 # Crash test, short form: the built portal as its own process, killed with SIGKILL at random moments while Chromium
 # buyers onboard and a client reports usage; it must lose, duplicate and double-meter nothing (bench/Portal.Bench/Crash).
 log "Crash test (short form)"
-dotnet run -c Release --no-build --project bench/Portal.Bench -- crash --short 2>&1 | tee TestResults/crash-test.log
+# Bounded: at most 12 minutes of driving, and a failure naming every stuck page after 3 minutes without progress.
+dotnet run -c Release --no-build --project bench/Portal.Bench -- crash --short --max-minutes 12 2>&1 | tee TestResults/crash-test.log
 crash_status=${PIPESTATUS[0]}
 set -e
 # The console logger ends each run with "Total tests: N", "Passed: N" and, when any, "Failed: N".

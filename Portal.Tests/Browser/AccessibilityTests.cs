@@ -41,7 +41,7 @@ public sealed class AccessibilityTests(BrowserFixture browser) : IClassFixture<B
         await WizardSteps.VerifyAsync(page, app, "ada@example.com");
 
         await page.Locator("#step-submit").ClickAsync(); // the invalid state has its own markup (aria-invalid, alerts)
-        await page.Locator(".validation-message").First.WaitForAsync();
+        await page.Locator(".mud-input-helper-text.mud-input-error").First.WaitForAsync(); // MudBlazor's field error (was .validation-message)
         await CheckAsync(page, "business (after invalid submit)", "04-business-invalid");
         await WizardSteps.FillBusinessAsync(page);
         await CheckAsync(page, "business", "05-business");

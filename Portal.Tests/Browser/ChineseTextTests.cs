@@ -58,7 +58,8 @@ public sealed class ChineseTextTests(BrowserFixture browser) : IClassFixture<Bro
 
     private static async Task PickFirstAsync(IPage page, string name)
     {
-        await page.Locator($".rz-dropdown:has(input[name={name}])").ClickAsync();
+        // A MudSelect opens on a click; the country MudAutocomplete offers every country on a click too.
+        await page.Locator($"input[name={name}]").ClickAsync();
         await page.GetByRole(AriaRole.Option).First.ClickAsync();
     }
 
@@ -80,20 +81,20 @@ public sealed class ChineseTextTests(BrowserFixture browser) : IClassFixture<Bro
 
         await page.GetByRole(AriaRole.Tab).Nth(1).ClickAsync();
         await page.Locator("#register-submit").ClickAsync(); // the validation messages are UI text too
-        await page.Locator(".validation-message").First.WaitForAsync();
+        await page.Locator(".validation-message, .mud-input-helper-text.mud-input-error").First.WaitForAsync();
         await CheckAsync(page, "03-register-invalid");
         await page.Locator("input[name=register-name]").FillAsync("Ada Buyer");
         await page.Locator("input[name=register-email]").FillAsync("ada@example.com");
         await page.Locator("input[name=register-password]").FillAsync("Str0ng!Passw0rd");
         await page.Locator("input[name=register-confirm]").FillAsync("Str0ng!Passw0rd");
-        await page.Locator(".rz-chkbox:has(input[name=register-terms])").ClickAsync();
+        await page.Locator(".rz-chkbox:has(input[name=register-terms]), label:has(input[name=register-terms])").ClickAsync();
         await page.ClickAndWaitForUrlAsync(page.Locator("#register-submit"), "**/onboarding/verify-email");
         await page.WaitForCircuitAsync();
         await CheckAsync(page, "04-verify-email");
         await WizardSteps.VerifyAsync(page, app, "ada@example.com");
 
         await page.Locator("#step-submit").ClickAsync();
-        await page.Locator(".validation-message").First.WaitForAsync();
+        await page.Locator(".mud-input-helper-text.mud-input-error").First.WaitForAsync();
         await CheckAsync(page, "05-business-invalid");
         await page.Locator("input[name=company]").FillAsync("Example Trading Ltd");
         foreach (var name in new[] { "role", "size", "country" }) await PickFirstAsync(page, name);

@@ -30,15 +30,18 @@ public sealed class KeyboardJourneyTests(BrowserFixture browser) : IClassFixture
 
         await Keys.SubmitAsync(page, "#start-continue", "**/onboarding/account");
         await page.ShotAsync("kb-01-account");
-        await Keys.TabToAsync(page, "[role=tablist]"); // Radzen focuses the tab list and moves between tabs with the arrows
+        await Keys.TabToAsync(page, "[role=tablist]"); // MudTabs: one tab stop (roving tabindex), the arrows move between tabs
         await page.Keyboard.PressAsync("ArrowRight");
+        // The tabs move focus through the circuit: Enter must wait for it, or it lands on the first tab again.
+        await page.WaitForFunctionAsync("() => document.activeElement?.getAttribute('role') === 'tab' && document.activeElement.textContent.trim() === 'Create account'",
+            null, new() { Timeout = 15_000 });
         await page.Keyboard.PressAsync("Enter");
         await page.Locator("input[name=register-name]").WaitForAsync();
         await Keys.TypeIntoAsync(page, "input[name=register-name]", "Kim Keys");
         await Keys.TypeIntoAsync(page, "input[name=register-email]", "kim@example.com");
         await Keys.TypeIntoAsync(page, "input[name=register-password]", "Str0ng!Passw0rd");
         await Keys.TypeIntoAsync(page, "input[name=register-confirm]", "Str0ng!Passw0rd");
-        await Keys.TabToAsync(page, ".rz-chkbox:has(input[name=register-terms])");
+        await Keys.TabToAsync(page, ".rz-chkbox:has(input[name=register-terms]), label:has(input[name=register-terms])");
         await page.Keyboard.PressAsync("Space");
         await page.ShotAsync("kb-02-register");
         await Keys.SubmitAsync(page, "#register-submit", "**/onboarding/verify-email");
@@ -49,7 +52,7 @@ public sealed class KeyboardJourneyTests(BrowserFixture browser) : IClassFixture
         await Keys.TypeIntoAsync(page, "input[name=company]", "Keyboard Trading");
         await Keys.ChooseAsync(page, "role", "Engineering");
         await Keys.ChooseAsync(page, "size", "51–200 employees");
-        await Keys.ChooseAsync(page, "country", "Japan", key: "j");
+        await Keys.CompleteAsync(page, "country", "Japan");
         await Keys.TypeIntoAsync(page, "textarea[name=usecase]", "Observability");
         await Keys.TabToAsync(page, "input[name=company]", backwards: true); // and back up to check the answers
         Assert.Equal("Keyboard Trading", await page.Locator("input[name=company]").InputValueAsync());

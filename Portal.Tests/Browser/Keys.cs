@@ -25,24 +25,46 @@ public static class Keys
     }
 
     /// <summary>
-    /// Chooses in a Radzen dropdown without opening it: ArrowDown (or a type-ahead letter) changes the selection
-    /// while the dropdown has focus, as in a native select.
+    /// Chooses in a MudSelect with the keyboard: ArrowDown opens the list and then moves the selection (the field shows
+    /// each option as it passes), Enter closes the list. The select's read-only input carries the name and the text.
     /// </summary>
     public static async Task ChooseAsync(IPage page, string name, string option, string key = "ArrowDown", int max = 40)
     {
-        var dropdown = $".rz-dropdown:has(input[name={name}])";
-        await TabToAsync(page, dropdown);
-        var label = page.Locator($"{dropdown} .rz-dropdown-label");
+        var selector = $"input[name={name}]";
+        await TabToAsync(page, selector);
+        var input = page.Locator(selector);
+        async Task<bool> OpenAsync() => await input.GetAttributeAsync("aria-expanded") == "true";
+        if (!await OpenAsync()) await page.Keyboard.PressAsync("ArrowDown");
+        for (var w = 0; w < 40 && !await OpenAsync(); w++) await page.WaitForTimeoutAsync(50);
         for (var i = 0; i < max; i++)
         {
-            var shown = (await label.InnerTextAsync()).Trim();
-            if (shown == option) return;
+            var shown = (await input.InputValueAsync()).Trim();
+            if (shown == option)
+            {
+                // Enter only while the list is open: on a closed select it would submit the form.
+                if (await OpenAsync()) await page.Keyboard.PressAsync("Enter");
+                for (var w = 0; w < 40 && await OpenAsync(); w++) await page.WaitForTimeoutAsync(50);
+                return;
+            }
             await page.Keyboard.PressAsync(key);
             // The selection comes back from the circuit: wait for it to change before the next key, or a loaded machine
             // queues presses and overshoots (bounded; no assertion depends on the wait).
-            for (var w = 0; w < 40 && (await label.InnerTextAsync()).Trim() == shown; w++) await page.WaitForTimeoutAsync(50);
+            for (var w = 0; w < 40 && (await input.InputValueAsync()).Trim() == shown; w++) await page.WaitForTimeoutAsync(50);
         }
-        throw new Xunit.Sdk.XunitException($"{key} never chose {option} in {name}; it shows {await label.InnerTextAsync()}");
+        throw new Xunit.Sdk.XunitException($"{key} never chose {option} in {name}; it shows {await input.InputValueAsync()}");
+    }
+
+    /// <summary>
+    /// Types into a MudAutocomplete and takes its first suggestion with Enter once the list offers <paramref name="option"/>.
+    /// </summary>
+    public static async Task CompleteAsync(IPage page, string name, string option)
+    {
+        var selector = $"input[name={name}]";
+        await TabToAsync(page, selector);
+        await page.Keyboard.TypeAsync(option);
+        await page.GetByRole(AriaRole.Option, new() { Name = option, Exact = true }).WaitForAsync(new() { Timeout = 15_000 });
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(page.Locator(selector)).ToHaveValueAsync(option, new() { Timeout = 15_000 });
     }
 
     /// <summary>

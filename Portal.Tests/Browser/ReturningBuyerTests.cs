@@ -58,7 +58,7 @@ public sealed class ReturningBuyerTests(BrowserFixture browser) : IClassFixture<
         await page.GetByText("Bind an existing workspace").ClickAsync();
         await page.GetByText("Existing WS").ClickAsync();
         await page.Locator("#step-submit").ClickAsync();
-        var dialog = page.Locator(".rz-dialog");
+        var dialog = page.Locator(".mud-dialog");
         await dialog.WaitForAsync();
         await page.ShotAsync("21-workspace-bind-confirm");
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Bind workspace" }).ClickAsync();

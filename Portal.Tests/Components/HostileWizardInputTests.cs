@@ -75,7 +75,7 @@ public sealed class HostileWizardInputTests : StepPageContext
             if (stored.Step == field.Step)
             {
                 // Refused: a message says why, and the stored answers are untouched.
-                Assert.NotEmpty(cut.FindAll(".validation-message"));
+                Assert.NotEmpty(cut.FindAll(".mud-input-helper-text.mud-input-error"));
                 Assert.Equal(baseline, stored.Data);
                 continue;
             }
@@ -118,7 +118,7 @@ public sealed class HostileWizardInputTests : StepPageContext
 
         await ResetAsync(OnboardingStep.Linked, data.ToJson());
         var linked = RenderStep<LinkedPage>();
-        linked.WaitForAssertion(() => Assert.Contains(value + " org", linked.Find(".rz-alert").TextContent));
+        linked.WaitForAssertion(() => Assert.Contains(value + " org", linked.Find("#linked-confirmation").TextContent));
         AssertNoInjectedElements(linked);
     }
 
@@ -144,7 +144,7 @@ public sealed class HostileWizardInputTests : StepPageContext
         {
             var stored = await StoredSessionAsync();
             if (stored.Step == next) return stored;
-            if (cut.FindAll(".validation-message").Count > 0)
+            if (cut.FindAll(".mud-input-helper-text.mud-input-error").Count > 0)
             {
                 await Task.Delay(100); // a save that slipped past the message would show here
                 return await StoredSessionAsync();

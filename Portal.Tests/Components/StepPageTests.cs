@@ -29,7 +29,7 @@ public sealed class BusinessInfoPageTests : StepPageContext
 
         cut.Find("form").Submit();
 
-        cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll(".validation-message")));
+        cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll(".mud-input-helper-text.mud-input-error")));
         Assert.Contains("This field is required.", cut.Markup);
         Assert.Equal(OnboardingStep.BusinessInfo, (await StoredSessionAsync()).Step);
     }

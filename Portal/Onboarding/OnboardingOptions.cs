@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using System.ComponentModel.DataAnnotations;
+using System.Globalization;
 
 namespace Portal.Onboarding;
 
@@ -28,7 +29,14 @@ public sealed class OnboardingOptions
     public FieldRule RuleFor(string field) => Fields.TryGetValue(field, out var rule) ? rule
         : field is nameof(BusinessInfoModel.Phone) or nameof(EnterpriseInfoModel.TaxId) ? FieldRule.Optional : FieldRule.Required;
 
-    public static readonly SiteOption[] DefaultSites = [new() { Id = "us-west-2", Name = "Overseas 1 (Oregon)" }, new() { Id = "cn-northwest-1", Name = "China 2 (Ningxia)" }];
+    public static readonly SiteOption[] DefaultSites =
+    [
+        new() { Id = "us-west-2", Name = "Overseas 1 (Oregon)", Names = { ["zh-CN"] = "海外区1（俄勒冈）" } },
+        new() { Id = "cn-northwest-1", Name = "China 2 (Ningxia)", Names = { ["zh-CN"] = "中国区2（宁夏）" } },
+    ];
+
+    /// <summary>The name of site <paramref name="id"/> in the buyer's language; the id itself for a site no longer configured.</summary>
+    public string SiteName(string? id) => Sites.FirstOrDefault(s => s.Id == id)?.DisplayName() ?? id ?? "";
     public static readonly LanguageOption[] DefaultLanguages = [new() { Code = "en", Name = "English" }, new() { Code = "zh-CN", Name = "简体中文" }, new() { Code = "ja", Name = "日本語" }];
 }
 
@@ -44,6 +52,17 @@ public sealed class SiteOption
 {
     [Required] public string Id { get; set; } = "";
     [Required] public string Name { get; set; } = "";
+
+    /// <summary>The name by UI culture (<c>Onboarding__Sites__0__Names__zh-CN</c>); cultures not named show <see cref="Name"/>.</summary>
+    public Dictionary<string, string> Names { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The name in the current UI culture, or its parent ("zh-Hans-CN" → "zh-Hans"), or <see cref="Name"/>.</summary>
+    public string DisplayName(CultureInfo? culture = null)
+    {
+        for (var c = culture ?? CultureInfo.CurrentUICulture; c.Name.Length > 0; c = c.Parent)
+            if (Names.TryGetValue(c.Name, out var name) && !string.IsNullOrWhiteSpace(name)) return name;
+        return Name;
+    }
 }
 
 public sealed class LanguageOption

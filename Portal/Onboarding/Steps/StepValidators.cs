@@ -79,6 +79,8 @@ public sealed class BusinessInfoValidator : AbstractValidator<BusinessInfoModel>
 {
     public BusinessInfoValidator(IStringLocalizer<SharedResources> l, IOptions<OnboardingOptions> options)
     {
+        // One message per field: the first broken rule (a 300-character name with a control character is "too long").
+        RuleLevelCascadeMode = CascadeMode.Stop;
         var o = options.Value;
         RuleFor(m => m.CompanyName).Configured(o.RuleFor(nameof(BusinessInfoModel.CompanyName)), l, 100);
         RuleFor(m => m.Role).Configured(o.RuleFor(nameof(BusinessInfoModel.Role)), l, 50);
@@ -86,7 +88,8 @@ public sealed class BusinessInfoValidator : AbstractValidator<BusinessInfoModel>
             .Must(v => string.IsNullOrEmpty(v) || StepChoices.CompanySizes.Contains(v)).WithMessage(_ => l["Validation.Choose"]);
         RuleFor(m => m.Country).Configured(o.RuleFor(nameof(BusinessInfoModel.Country)), l, 2);
         RuleFor(m => m.Phone).Configured(o.RuleFor(nameof(BusinessInfoModel.Phone)), l, 20)
-            .Matches(@"^\+?[0-9][0-9 ()\-]{5,18}$").When(m => !string.IsNullOrEmpty(m.Phone)).WithMessage(_ => l["Validation.Phone"]);
+            .Matches(@"^\+?[0-9][0-9 ()\-]{5,18}$").WithMessage(_ => l["Validation.Phone"])
+            .When(m => !string.IsNullOrEmpty(m.Phone), ApplyConditionTo.CurrentValidator);
         RuleFor(m => m.UseCase).Configured(o.RuleFor(nameof(BusinessInfoModel.UseCase)), l, 500, multiline: true);
     }
 }
@@ -95,13 +98,17 @@ public sealed class EnterpriseInfoValidator : AbstractValidator<EnterpriseInfoMo
 {
     public EnterpriseInfoValidator(IStringLocalizer<SharedResources> l, IOptions<OnboardingOptions> options)
     {
+        // One message per field: the first broken rule (a 300-character name with a control character is "too long").
+        RuleLevelCascadeMode = CascadeMode.Stop;
         var o = options.Value;
         RuleFor(m => m.LegalEntityName).Configured(o.RuleFor(nameof(EnterpriseInfoModel.LegalEntityName)), l, 200);
         RuleFor(m => m.Industry).Configured(o.RuleFor(nameof(EnterpriseInfoModel.Industry)), l, 50);
         RuleFor(m => m.Address).Configured(o.RuleFor(nameof(EnterpriseInfoModel.Address)), l, 300, multiline: true);
         RuleFor(m => m.TaxId).Configured(o.RuleFor(nameof(EnterpriseInfoModel.TaxId)), l, 50);
         RuleFor(m => m.BillingEmail).Configured(o.RuleFor(nameof(EnterpriseInfoModel.BillingEmail)), l, 254)
-            .EmailAddress().When(m => !string.IsNullOrEmpty(m.BillingEmail)).WithMessage(_ => l["Validation.EmailInvalid"]);
+            .EmailAddress().WithMessage(_ => l["Validation.EmailInvalid"])
+            // Only this rule: a condition applies to the whole chain by default, and would skip "required" too.
+            .When(m => !string.IsNullOrEmpty(m.BillingEmail), ApplyConditionTo.CurrentValidator);
     }
 }
 
@@ -112,7 +119,10 @@ public sealed class NameModel
 
 public sealed class NameValidator : AbstractValidator<NameModel>
 {
-    public NameValidator(IStringLocalizer<SharedResources> l) =>
+    public NameValidator(IStringLocalizer<SharedResources> l)
+    {
+        RuleLevelCascadeMode = CascadeMode.Stop;
         RuleFor(m => m.Name).Must(n => !string.IsNullOrWhiteSpace(n)).WithMessage(_ => l["Validation.Required"])
             .MaximumLength(100).WithMessage(_ => l["Validation.TooLong", 100]).PlainText(l);
+    }
 }

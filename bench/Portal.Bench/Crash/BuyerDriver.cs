@@ -24,20 +24,32 @@ public sealed partial class BuyerDriver(IBrowser browser, VictimProcess victim, 
 
     public async Task RunAsync(CrashOnboarding o)
     {
+        if (Stopped) return;
         await using var context = await browser.NewContextAsync(new()
         {
             BaseURL = victim.BaseAddress.ToString(), Locale = "en-US", ViewportSize = new() { Width = 1280, Height = 800 },
         });
+        contexts[o.Index] = context;
+        try { await DriveAsync(context, o); }
+        finally
+        {
+            contexts.TryRemove(o.Index, out _);
+            if (Stopped && o.Outcome == OnboardingOutcome.Running) o.Finish(OnboardingOutcome.Failed, "stopped by the watchdog: " + o.LastError);
+        }
+    }
+
+    private async Task DriveAsync(IBrowserContext context, CrashOnboarding o)
+    {
         // Generous: the machine may be shared and loaded; a stall is only counted when the portal stayed up meanwhile.
         context.SetDefaultTimeout(30_000);
         context.SetDefaultNavigationTimeout(45_000);
         if (!await LandAsync(context, o)) return;
 
-        var page = await context.NewPageAsync();
+        var page = o.Page = await context.NewPageAsync();
         string url = "/onboarding";
         int furthest = 0, attempts = 0, stalls = 0;
         var reopen = true;
-        while (o.Outcome == OnboardingOutcome.Running)
+        while (o.Outcome == OnboardingOutcome.Running && !Stopped)
         {
             if (++attempts > MaxAttemptsPerStep || stalls > MaxStallsPerStep)
             {
@@ -52,7 +64,7 @@ public sealed partial class BuyerDriver(IBrowser browser, VictimProcess victim, 
                     // What a buyer does after an outage: open the page again, in the same browser (same cookies).
                     await victim.WaitUpAsync();
                     await page.CloseAsync();
-                    page = await context.NewPageAsync();
+                    page = o.Page = await context.NewPageAsync();
                     await Guard(() => page.GotoAsync(url));
                     reopen = false;
                 }
@@ -86,34 +98,13 @@ public sealed partial class BuyerDriver(IBrowser browser, VictimProcess victim, 
                 reopen = true;
                 o.Reloads++;
                 o.LastError = $"{url}: {e.GetType().Name}: {e.Message.Split('\n')[0]}";
-                if (victim.Kills == killsBefore && e is not VictimDiedException)
+                if (victim.Kills == killsBefore && e is not VictimDiedException && !Stopped)
                 {
                     stalls++;
                     o.LastError += await WhatThePageSaysAsync(page, o, stalls);
                     o.Stalls.Add(o.LastError);
                 }
             }
-        }
-    }
-
-    /// <summary>
-    /// A step that did not move while the portal stayed up: what the buyer would see (alerts, Blazor's error bar), and
-    /// with --keep a screenshot, so a stuck session can be explained instead of guessed at.
-    /// </summary>
-    private async Task<string> WhatThePageSaysAsync(IPage page, CrashOnboarding o, int stall)
-    {
-        try
-        {
-            var said = await page.Locator(".rz-alert:visible, #blazor-error-ui:visible, .portal-error:visible").AllInnerTextsAsync();
-            if (evidence is not null)
-                await page.ScreenshotAsync(new() { Path = Path.Combine(evidence, $"stall-{o.Index:D3}-{stall}.png"), FullPage = true, Timeout = 5_000 });
-            var text = string.Join(" | ", said.Select(t => t.ReplaceLineEndings(" ").Trim()).Where(t => t.Length > 0));
-            return $" [{DateTime.UtcNow:HH:mm:ss}, page {new Uri(page.Url).AbsolutePath}, circuit {(await page.Locator("[data-circuit=on]").CountAsync() > 0 ? "on" : "off")}" +
-                   (text.Length > 0 ? $", says: {text}" : ", no alert") + "]";
-        }
-        catch (Exception e) when (e is PlaywrightException or TimeoutException)
-        {
-            return " [page unreadable]";
         }
     }
 
@@ -180,7 +171,7 @@ public sealed partial class BuyerDriver(IBrowser browser, VictimProcess victim, 
                 break;
             case "/onboarding/account":
                 if (await page.Locator("input[name=register-email]").CountAsync() == 0)
-                    await SubmitAsync(page, ".portal-actions button", path); // signed in already: "Continue"
+                    await SubmitAsync(page, "#account-continue", path); // signed in already: "Continue"
                 else if (await UserExistsAsync(o.Email))
                 {
                     await page.GetByRole(AriaRole.Tab, new() { Name = "Sign in" }).ClickAsync();
@@ -198,9 +189,7 @@ public sealed partial class BuyerDriver(IBrowser browser, VictimProcess victim, 
                 await page.Locator("input[name=company]").FillAsync($"Crash Trading {o.Index}");
                 await PickAsync(page, "role", "Engineering");
                 await PickAsync(page, "size", "51–200 employees");
-                await page.Locator(".rz-dropdown:has(input[name=country])").ClickAsync();
-                await page.Locator(".rz-dropdown-filter-container input").FillAsync("Japan");
-                await page.GetByRole(AriaRole.Option, new() { Name = "Japan" }).ClickAsync();
+                await CompleteAsync(page, "country", "Japan");
                 await page.Locator("textarea[name=usecase]").FillAsync("Crash testing");
                 await SubmitAsync(page, "#step-submit", path);
                 break;
@@ -212,7 +201,7 @@ public sealed partial class BuyerDriver(IBrowser browser, VictimProcess victim, 
                 await SubmitAsync(page, "#step-submit", path);
                 break;
             case "/onboarding/site":
-                await page.GetByText("China 2 (Ningxia)").ClickAsync();
+                await page.Locator("label:has(input[name=site][value=cn-northwest-1])").ClickAsync();
                 await SubmitAsync(page, "#step-submit", path);
                 break;
             case "/onboarding/organization":
@@ -250,7 +239,8 @@ public sealed partial class BuyerDriver(IBrowser browser, VictimProcess victim, 
         await page.Locator("input[name=register-email]").FillAsync(o.Email);
         await page.Locator("input[name=register-password]").FillAsync(CrashOnboarding.Password);
         await page.Locator("input[name=register-confirm]").FillAsync(CrashOnboarding.Password);
-        await page.Locator(".rz-chkbox:has(input[name=register-terms])").ClickAsync();
+        // The register form is the accounts area's: Radzen's checkbox until that folder moves, MudCheckBox's label after.
+        await page.Locator(".rz-chkbox:has(input[name=register-terms]), label:has(input[name=register-terms])").ClickAsync();
         await SubmitAsync(page, "#register-submit", path);
     }
 
@@ -270,7 +260,7 @@ public sealed partial class BuyerDriver(IBrowser browser, VictimProcess victim, 
         // Like a buyer whose code keeps failing: every third try asks for a new one first.
         if (code is null || ++o.VerifyAttempts % 3 == 0)
         {
-            await page.Locator("#verify-resend:not([disabled])").ClickAsync(new() { Timeout = 30_000 });
+            await page.Locator("#verify-resend:not([aria-disabled=true]):not([disabled])").ClickAsync(new() { Timeout = 30_000 });
             await page.WaitForTimeoutAsync(500);
             throw new TimeoutException(code is null ? "no code yet: resent" : "code did not work: resent");
         }
@@ -282,12 +272,6 @@ public sealed partial class BuyerDriver(IBrowser browser, VictimProcess victim, 
     {
         await using var ctx = db.CreateDbContext();
         return await ctx.Users.AsNoTracking().AnyAsync(u => u.Email == email);
-    }
-
-    private static async Task PickAsync(IPage page, string name, string option)
-    {
-        await page.Locator($".rz-dropdown:has(input[name={name}])").ClickAsync();
-        await page.GetByRole(AriaRole.Option, new() { Name = option, Exact = true }).ClickAsync();
     }
 
     /// <summary>

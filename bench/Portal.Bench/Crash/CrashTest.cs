@@ -10,10 +10,11 @@ namespace Portal.Bench.Crash;
 
 /// <summary>
 /// <c>crash [--short] [--onboardings N] [--usage N] [--seed S] [--provider Sqlite|Postgres] [--parallel N] [--life S]
-/// [--max-minutes M] [--verbose] [--keep]</c>: the built
+/// [--max-minutes M] [--stall-minutes M] [--verbose] [--keep]</c>: the built
 /// portal runs as its own process and is killed with SIGKILL at random moments while Chromium buyers onboard and a
 /// client reports usage; it is restarted each time. "AWS" (the simulator) lives in this process, which is never killed,
-/// so what AWS holds survives every crash. Exits non-zero unless every figure is 0 and all work completed.
+/// so what AWS holds survives every crash. Exits non-zero unless every figure is 0 and all work completed. A watchdog
+/// bounds the run: past --max-minutes, or after --stall-minutes with nothing done, it stops and reports every buyer's page.
 /// </summary>
 public static class CrashTest
 {
@@ -32,10 +33,15 @@ public static class CrashTest
         // that takes longer than the portal's life would be cut forever, which tests the machine, not the portal.
         var life = int.TryParse(Arg("--life"), out var l) ? l : 6;
         var verbose = args.Contains("--verbose");
-        // A bound on wall time: no new onboarding starts after it; the run still audits and fails if work was left.
-        var deadline = double.TryParse(Arg("--max-minutes"), out var mm) ? TimeSpan.FromMinutes(mm) : TimeSpan.MaxValue;
+        // Bounds on wall time, so a run always ends (CI would otherwise wait for its own timeout, with no output):
+        // past --max-minutes no onboarding starts and the watchdog stops the ones running; --stall-minutes with no
+        // completed step, kill or accepted usage event stops the run too. Either way it fails, saying what each
+        // stuck buyer's page shows.
+        var deadline = TimeSpan.FromMinutes(double.TryParse(Arg("--max-minutes"), out var mm) ? mm : isShort ? 12 : 180);
+        var stallLimit = TimeSpan.FromMinutes(double.TryParse(Arg("--stall-minutes"), out var sm) ? sm : 3);
         var clock = Stopwatch.StartNew();
-        Console.WriteLine($"Crash test: {onboardingCount} onboardings, {usageCount} usage events, seed {seed}, {provider}, {parallel} buyers at a time");
+        Console.WriteLine($"Crash test: {onboardingCount} onboardings, {usageCount} usage events, seed {seed}, {provider}, {parallel} buyers at a time, " +
+                          $"at most {deadline.TotalMinutes:G} minutes ({stallLimit.TotalMinutes:G} without progress)");
 
         // AWS: an in-process portal in Simulator mode, only its simulator endpoints are used. Never killed.
         await using var aws = new BenchPortal(new Dictionary<string, string?> { ["Metering:Enabled"] = "false" }, null);
@@ -109,26 +115,51 @@ public static class CrashTest
             await Task.WhenAll(pending);
         });
 
-        // The killer: SIGKILL at a random moment while work is in flight, then start again on the same port.
+        // The killer: SIGKILL at a random moment while work is in flight, then start again on the same port. It waits
+        // for progress after each start; the watchdog is asked all the while, and a status line printed every 30 s.
+        var watchdog = new CrashWatchdog(deadline, stallLimit, () => (victim.Progress, victim.Kills, usage.Accepted.Count));
         var lastReport = clock.Elapsed;
-        while (!work.IsCompleted)
+        bool Tripped()
         {
-            var progressAtStart = victim.Progress;
-            while (!work.IsCompleted && victim.Progress == progressAtStart) await Task.WhenAny(work, Task.Delay(100));
-            await Task.WhenAny(work, Task.Delay(life == 0 ? TimeSpan.FromSeconds(5) : TimeSpan.FromMilliseconds(rng.Next(0, life * 1000))));
             if (verbose || clock.Elapsed - lastReport > TimeSpan.FromSeconds(30))
             {
                 lastReport = clock.Elapsed;
                 Console.WriteLine($"  {clock.Elapsed:mm\\:ss} {onboardings.Count(x => x.Outcome != OnboardingOutcome.Running)}/{onboardingCount} onboardings done, " +
-                                  $"{usage.Accepted.Count} usage events accepted, {victim.Kills} kills");
+                                  $"{usage.Accepted.Count} usage events accepted, {victim.Kills} kills, idle {watchdog.Idle.TotalSeconds:F0} s");
                 if (verbose) foreach (var o in onboardings.Where(o => o.LastError is not null)) Console.WriteLine($"    {o.Index}: {o.LastError}");
             }
+            return watchdog.Check(clock.Elapsed);
+        }
+        while (!work.IsCompleted && !Tripped())
+        {
+            var progressAtStart = victim.Progress;
+            while (!work.IsCompleted && victim.Progress == progressAtStart && !Tripped()) await Task.WhenAny(work, Task.Delay(100));
+            if (watchdog.Reason is not null) break;
+            await Task.WhenAny(work, Task.Delay(life == 0 ? TimeSpan.FromSeconds(5) : TimeSpan.FromMilliseconds(rng.Next(0, life * 1000))));
             if (work.IsCompleted || life == 0) continue;
             await victim.KillAsync();
             await victim.StartAsync();
         }
+        var stuck = new List<string>();
+        if (watchdog.Reason is { } reason)
+        {
+            Console.WriteLine($"  {clock.Elapsed:mm\\:ss} watchdog: {reason}; what each running buyer's page shows:");
+            foreach (var o in onboardings.Where(o => o.Outcome == OnboardingOutcome.Running && o.Landed))
+            {
+                var line = $"onboarding {o.Index}: {await BuyerDriver.DescribeAsync(o)} (last error: {o.LastError ?? "none"})";
+                stuck.Add(line);
+                Console.WriteLine("    " + line);
+            }
+            await buyer.StopAsync();
+            // And the browser itself: an action waiting on a page (a click, a navigation) then ends at once, not at its timeout.
+            try { await browser.CloseAsync().WaitAsync(TimeSpan.FromSeconds(30)); }
+            catch (Exception e) when (e is PlaywrightException or TimeoutException) { }
+        }
         string? crashed = null;
-        try { await work; } catch (Exception e) { crashed = e.Message; }
+        // Bounded: after a stop, buyers end as their contexts close and usage senders at their next request.
+        try { await work.WaitAsync(watchdog.Reason is null ? Timeout.InfiniteTimeSpan : TimeSpan.FromMinutes(1)); }
+        catch (TimeoutException) { crashed = "work still running a minute after the watchdog stopped it"; }
+        catch (Exception e) { crashed = e.Message; }
         var driving = clock.Elapsed;
 
         // No more kills: the portal must now send everything it owes for the hours that have closed.
@@ -137,6 +168,7 @@ public static class CrashTest
 
         var completed = onboardings.Count(o => o.Outcome == OnboardingOutcome.Completed);
         var problems = new List<string>();
+        if (watchdog.Reason is not null) problems.Add($"watchdog: {watchdog.Reason} ({stuck.Count} buyers stuck, their pages listed above)");
         if (crashed is not null) problems.Add("the driver failed: " + crashed);
         if (completed != onboardingCount) problems.Add($"{onboardingCount - completed} onboardings did not complete");
         if (usage.Accepted.Count != usageCount) problems.Add($"{usageCount - usage.Accepted.Count} usage events were not accepted");

@@ -25,6 +25,8 @@ public sealed class CrashOnboarding(int index, string accountId)
     public string? LastError { get; set; }
     /// <summary>Every attempt that failed while the portal stayed up, with what the page said.</summary>
     public List<string> Stalls { get; } = [];
+    /// <summary>The page the driver works on now, for the watchdog's report.</summary>
+    public Microsoft.Playwright.IPage? Page { get; set; }
 
     public void Finish(OnboardingOutcome outcome, string? reason = null) => (Outcome, Reason) = (outcome, reason);
 }
