@@ -100,6 +100,33 @@ public sealed class AccountJourneyTests(BrowserFixture browser) : IClassFixture<
         await Assertions.Expect(box).ToBeCheckedAsync();
     }
 
+    [Theory]
+    [InlineData("en")]
+    [InlineData("zh-CN")]
+    [InlineData("ja")]
+    public async Task RegisterTab_AfterEmptySubmit_AxeFindsNothingSeriousInTheForms(string culture)
+    {
+        var page = await LandAsync();
+        if (culture != "en")
+        {
+            // The header's picker reloads the same step in the other language.
+            await page.Locator($"button[name=culture][value={culture}]").ClickAsync();
+            await page.Locator($"html[lang={culture}]").WaitForAsync();
+            await page.WaitForCircuitAsync();
+        }
+        await page.GetByRole(AriaRole.Tab).Nth(1).ClickAsync();
+        await page.Locator("#register-submit").ClickAsync();
+        await page.Locator("#register-form .mud-input-error").First.WaitForAsync();
+        await new Axe().CheckAsync(page, "inject"); // loads axe-core into the page; the wizard page around the forms is the wizard's test
+
+        var json = await page.EvaluateAsync<string>("""
+            async () => JSON.stringify((await axe.run(['#register-form', '#signin-form'], { resultTypes: ['violations'] })).violations
+                .filter(v => v.impact === 'serious' || v.impact === 'critical').map(v => `${v.id}: ${v.nodes.map(n => n.target.join(' ')).join(', ')}`))
+            """);
+
+        Assert.Equal("[]", json);
+    }
+
     [Fact]
     public async Task ReturningUser_SignsIn_SkipsBusinessInfo()
     {
