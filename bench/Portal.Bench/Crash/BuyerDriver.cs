@@ -104,7 +104,7 @@ public sealed partial class BuyerDriver(IBrowser browser, VictimProcess victim, 
     {
         try
         {
-            var said = await page.Locator(".rz-alert:visible, #blazor-error-ui:visible, .portal-error:visible").AllInnerTextsAsync();
+            var said = await page.Locator(".rz-alert:visible, .mud-alert:visible, #blazor-error-ui:visible, .portal-error:visible").AllInnerTextsAsync();
             if (evidence is not null)
                 await page.ScreenshotAsync(new() { Path = Path.Combine(evidence, $"stall-{o.Index:D3}-{stall}.png"), FullPage = true, Timeout = 5_000 });
             var text = string.Join(" | ", said.Select(t => t.ReplaceLineEndings(" ").Trim()).Where(t => t.Length > 0));
