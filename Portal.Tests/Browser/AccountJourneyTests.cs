@@ -62,6 +62,72 @@ public sealed class AccountJourneyTests(BrowserFixture browser) : IClassFixture<
     }
 
     [Fact]
+    public async Task Register_EmptySubmit_OneMessagePerFieldWithRedBorders()
+    {
+        var page = await LandAsync();
+        await page.GetByRole(AriaRole.Tab, new() { Name = "Create account" }).ClickAsync();
+
+        await page.Locator("#register-submit").ClickAsync();
+        await page.GetByText("Enter your e-mail address.").WaitForAsync();
+        await page.ShotAsync("05b-register-empty-submit");
+
+        foreach (var (name, message) in new[] { ("register-name", "Enter your name."), ("register-email", "Enter your e-mail address."), ("register-password", "Enter your password.") })
+        {
+            var control = page.Locator($".mud-input-control:has(input[name={name}])");
+            await Assertions.Expect(control.Locator(".mud-input-helper-text.mud-input-error")).ToHaveCountAsync(1);
+            await Assertions.Expect(control.Locator(".mud-input-helper-text.mud-input-error")).ToContainTextAsync(message);
+            await Assertions.Expect(page.Locator($"input[name={name}]")).ToHaveAttributeAsync("aria-invalid", "true");
+            // The border turns red, not only the label: the outline's colour is the theme's error colour.
+            var border = await control.Locator("fieldset.mud-input-outlined-border").EvaluateAsync<string>("e => getComputedStyle(e).borderTopColor");
+            var error = await page.EvaluateAsync<string>("() => { const d = document.createElement('div'); d.style.color = 'var(--mud-palette-error)'; document.body.append(d); const c = getComputedStyle(d).color; d.remove(); return c; }");
+            Assert.Equal(error, border);
+        }
+        await Assertions.Expect(page.GetByText("Enter a valid e-mail address")).ToHaveCountAsync(0);
+        // The first invalid field has the focus, so its label and message are read out.
+        await Assertions.Expect(page.Locator("input[name=register-name]")).ToBeFocusedAsync();
+    }
+
+    [Fact]
+    public async Task Register_TermsCheckbox_HasAnAccessibleNameAndTicks()
+    {
+        var page = await LandAsync();
+        await page.GetByRole(AriaRole.Tab, new() { Name = "Create account" }).ClickAsync();
+
+        var box = page.GetByRole(AriaRole.Checkbox, new() { Name = "I accept the service agreement" });
+        await Assertions.Expect(box).ToHaveCountAsync(1);
+        await page.GetByText("I accept the service agreement").ClickAsync(); // the label ticks it, like any label
+
+        await Assertions.Expect(box).ToBeCheckedAsync();
+    }
+
+    [Theory]
+    [InlineData("en")]
+    [InlineData("zh-CN")]
+    [InlineData("ja")]
+    public async Task RegisterTab_AfterEmptySubmit_AxeFindsNothingSeriousInTheForms(string culture)
+    {
+        var page = await LandAsync();
+        if (culture != "en")
+        {
+            // The header's picker reloads the same step in the other language.
+            await page.Locator($"button[name=culture][value={culture}]").ClickAsync();
+            await page.Locator($"html[lang={culture}]").WaitForAsync();
+            await page.WaitForCircuitAsync();
+        }
+        await page.GetByRole(AriaRole.Tab).Nth(1).ClickAsync();
+        await page.Locator("#register-submit").ClickAsync();
+        await page.Locator("#register-form .mud-input-error").First.WaitForAsync();
+        await new Axe().CheckAsync(page, "inject"); // loads axe-core into the page; the wizard page around the forms is the wizard's test
+
+        var json = await page.EvaluateAsync<string>("""
+            async () => JSON.stringify((await axe.run(['#register-form', '#signin-form'], { resultTypes: ['violations'] })).violations
+                .filter(v => v.impact === 'serious' || v.impact === 'critical').map(v => `${v.id}: ${v.nodes.map(n => n.target.join(' ')).join(', ')}`))
+            """);
+
+        Assert.Equal("[]", json);
+    }
+
+    [Fact]
     public async Task ReturningUser_SignsIn_SkipsBusinessInfo()
     {
         var first = await LandAsync();

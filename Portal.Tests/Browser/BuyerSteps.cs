@@ -37,7 +37,8 @@ public static class BuyerSteps
         await page.Locator("input[name=register-email]").FillAsync(email);
         await page.Locator("input[name=register-password]").FillAsync("Str0ng!Passw0rd");
         await page.Locator("input[name=register-confirm]").FillAsync("Str0ng!Passw0rd");
-        await page.Locator(".rz-chkbox:has(input[name=register-terms])").ClickAsync();
+        // The input itself: a click on the label could land on the terms link inside it.
+        await page.Locator("input[name=register-terms]").CheckAsync();
         await page.Locator("#register-submit").ClickAsync();
         await page.WaitForURLAsync("**/onboarding/verify-email");
         await page.WaitForCircuitAsync();

@@ -41,7 +41,7 @@ public sealed class KeyboardJourneyTests(BrowserFixture browser) : IClassFixture
         await Keys.TypeIntoAsync(page, "input[name=register-email]", "kim@example.com");
         await Keys.TypeIntoAsync(page, "input[name=register-password]", "Str0ng!Passw0rd");
         await Keys.TypeIntoAsync(page, "input[name=register-confirm]", "Str0ng!Passw0rd");
-        await Keys.TabToAsync(page, ".rz-chkbox:has(input[name=register-terms]), label:has(input[name=register-terms])");
+        await Keys.TabToAsync(page, ".mud-checkbox:has(input[name=register-terms])");
         await page.Keyboard.PressAsync("Space");
         await page.ShotAsync("kb-02-register");
         await Keys.SubmitAsync(page, "#register-submit", "**/onboarding/verify-email");

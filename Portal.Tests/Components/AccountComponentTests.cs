@@ -39,7 +39,7 @@ public sealed class RegisterFormTests : StepPageContext
         cut.Find("input[name=register-email]").Input("ada@example.com");
         cut.Find("input[name=register-password]").Input("Str0ng!Passw0rd");
         cut.Find("input[name=register-confirm]").Input("Str0ng!Passw0rd");
-        cut.Find(".rz-chkbox").Click();
+        cut.Find("input[name=register-terms]").Change(true);
         cut.Find("form").Submit();
 
         Assert.Equal("ada@example.com", submitted?.Email);

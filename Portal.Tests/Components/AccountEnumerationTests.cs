@@ -64,7 +64,7 @@ public sealed class AccountEnumerationTests : StepPageContext
         account.Find("input[name=register-email]").Input(email);
         account.Find("input[name=register-password]").Input("Str0ng!Passw0rd");
         account.Find("input[name=register-confirm]").Input("Str0ng!Passw0rd");
-        account.FindAll(".rz-chkbox").Last().Click();
+        account.Find("input[name=register-terms]").Change(true);
         account.FindAll("form").Single(f => f.QuerySelector("input[name=register-email]") is not null).Submit();
         await WaitForStepAsync(OnboardingStep.VerifyEmail);
         account.Dispose();

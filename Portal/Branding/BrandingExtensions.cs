@@ -27,14 +27,16 @@ public static class BrandingExtensions
     public static WebApplication UseBrandAssets(this WebApplication app)
     {
         var options = app.Services.GetRequiredService<IOptions<BrandOptions>>().Value;
-        var root = app.Environment.ContentRootPath;
-        var candidates = options.AssetsPath is { Length: > 0 } p
-            ? [Path.GetFullPath(Path.Combine(root, p))]
-            : new[] { Path.Combine(root, "wwwroot-assets"), Path.GetFullPath(Path.Combine(root, "..", "wwwroot-assets")) };
+        var candidates = AssetsFolderCandidates(options, app.Environment.ContentRootPath);
         var folder = candidates.FirstOrDefault(Directory.Exists)
             ?? throw new OptionsValidationException("Brand:AssetsPath", typeof(BrandOptions),
                 [$"Brand:AssetsPath: no brand assets folder found (looked in {string.Join(", ", candidates)})."]);
         app.UseStaticFiles(new StaticFileOptions { FileProvider = new PhysicalFileProvider(folder), RequestPath = AssetsRequestPath });
         return app;
     }
+
+    /// <summary>Where the brand assets folder may be, first match wins (also read by the e-mails for the logo).</summary>
+    public static string[] AssetsFolderCandidates(BrandOptions options, string contentRoot) => options.AssetsPath is { Length: > 0 } p
+        ? [Path.GetFullPath(Path.Combine(contentRoot, p))]
+        : [Path.Combine(contentRoot, "wwwroot-assets"), Path.GetFullPath(Path.Combine(contentRoot, "..", "wwwroot-assets"))];
 }

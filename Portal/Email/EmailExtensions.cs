@@ -19,6 +19,7 @@ public static class EmailExtensions
             .Validate(o => o.Mode != EmailMode.Smtp || !string.IsNullOrWhiteSpace(o.Smtp.Host), "Email:Smtp:Host is required when Email:Mode is Smtp.")
             .Validate(o => o.Mode != EmailMode.Smtp || !string.IsNullOrWhiteSpace(o.From), "Email:From is required when Email:Mode is Smtp.")
             .ValidateOnStart();
+        builder.Services.AddSingleton<BrandLogo>();
         builder.Services.AddSingleton<IEmailComposer, EmailComposer>();
         builder.Services.AddSingleton<EmailDeliveryWorker>();
         builder.Services.AddSingleton<IEmailDelivery>(sp => sp.GetRequiredService<EmailDeliveryWorker>());

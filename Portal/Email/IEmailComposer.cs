@@ -6,7 +6,7 @@ public static class EmailKinds
 {
     /// <summary>Values: brand, name, code (6 digits), link (absolute URL), minutes (validity).</summary>
     public const string VerifyEmail = "verify-email";
-    /// <summary>Values: brand, name, organization, product, offer, account (masked), billingUrl, workspaceUrl.</summary>
+    /// <summary>Values: brand, name, organization, product, offer (an OfferType name: the composer localizes it), account (masked), billingUrl, workspaceUrl.</summary>
     public const string SubscriptionLinked = "subscription-linked";
     /// <summary>To the owner when someone registers with their address. Values: brand, name, resetLink.</summary>
     public const string AccountExists = "account-exists";

@@ -91,6 +91,29 @@ public sealed class MailboxTests
     }
 
     [Fact]
+    public async Task Mailbox_ShowsTheHtmlPartInAScriptlessSandboxAndTheTextPart()
+    {
+        await using var app = new PortalAppFactory();
+        _ = app.BaseAddress;
+        using (var scope = app.Services.CreateScope())
+            await scope.ServiceProvider.GetRequiredService<AccountService>().RegisterAsync("box@example.com", "Box", "Str0ng!Passw0rd", "https://portal.example/");
+        using var browser = app.CreateBrowser();
+
+        var page = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await browser.GetStringAsync("/dev/mailbox"));
+
+        var frame = Assert.Single(page.QuerySelectorAll("details.portal-mail iframe"));
+        var sandbox = frame.GetAttribute("sandbox");
+        Assert.NotNull(sandbox); // present: everything not listed is forbidden
+        Assert.DoesNotContain("allow-scripts", sandbox);
+        Assert.DoesNotContain("allow-same-origin", sandbox);
+        var srcdoc = frame.GetAttribute("srcdoc")!;
+        Assert.Contains("Verify my e-mail address", srcdoc);
+        Assert.Contains("<base target=\"_blank\">", srcdoc); // links leave the frame (the portal refuses to be framed)
+        Assert.Contains("Box", srcdoc);
+        Assert.Contains("https://portal.example/account/verify?token=", page.QuerySelector("details.portal-mail pre")!.TextContent);
+    }
+
+    [Fact]
     public async Task Mailbox_DevToolsOff_NotFound()
     {
         await using var app = new PortalAppFactory(new Dictionary<string, string?> { ["DevTools:Enabled"] = "false" });

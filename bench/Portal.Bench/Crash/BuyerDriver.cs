@@ -239,8 +239,7 @@ public sealed partial class BuyerDriver(IBrowser browser, VictimProcess victim, 
         await page.Locator("input[name=register-email]").FillAsync(o.Email);
         await page.Locator("input[name=register-password]").FillAsync(CrashOnboarding.Password);
         await page.Locator("input[name=register-confirm]").FillAsync(CrashOnboarding.Password);
-        // The register form is the accounts area's: Radzen's checkbox until that folder moves, MudCheckBox's label after.
-        await page.Locator(".rz-chkbox:has(input[name=register-terms]), label:has(input[name=register-terms])").ClickAsync();
+        await page.Locator("input[name=register-terms]").CheckAsync();
         await SubmitAsync(page, "#register-submit", path);
     }
 
