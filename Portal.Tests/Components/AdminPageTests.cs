@@ -263,4 +263,19 @@ public sealed class AdminPageTests : BunitContext, IAsyncLifetime
         Assert.NotNull(grid.Find("button[aria-label='下一页']"));
         Assert.Contains("状态", grid.Find("#subscriptions-grid thead").TextContent);
     }
+
+    [Fact]
+    public async Task SubscriptionsGrid_Prerendered_ListsTheFirstPageWithoutAPager()
+    {
+        await SeedPagesAsync();
+        SetRendererInfo(new RendererInfo("Static", isInteractive: false)); // what the first HTTP response renders
+
+        var grid = Render<SubscriptionsGrid>();
+
+        grid.WaitForAssertion(() => Assert.Equal(20, Accounts(grid).Count), Wait);
+        Assert.Equal("********9012", Accounts(grid)[0]);
+        // No pager: its counts would be the page's (20), not the database's (25).
+        Assert.DoesNotContain("Rows per page", grid.Markup);
+        Assert.DoesNotContain(" of 20", grid.Markup);
+    }
 }

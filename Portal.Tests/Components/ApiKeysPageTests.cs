@@ -108,4 +108,18 @@ public sealed class ApiKeysPageTests : StepPageContext
         await using var db = App.CreateDbContext();
         return (await db.ApiKeys.AsNoTracking().SingleAsync(k => k.Id == id)).RevokedAt;
     }
+
+    [Fact]
+    public async Task Before_the_circuit_the_create_button_says_connecting_and_cannot_be_clicked()
+    {
+        var org = await OrganizationAsync(OrganizationRole.Admin);
+        SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Static", isInteractive: false)); // prerendering
+
+        var cut = RenderFor(org);
+
+        var button = cut.WaitForElement("#create-key");
+        Assert.True(button.HasAttribute("disabled"));
+        Assert.Contains("Connecting…", button.TextContent);
+        Assert.NotNull(button.QuerySelector(".mud-progress-circular"));
+    }
 }
