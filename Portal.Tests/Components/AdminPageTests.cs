@@ -278,4 +278,19 @@ public sealed class AdminPageTests : BunitContext, IAsyncLifetime
         Assert.DoesNotContain("Rows per page", grid.Markup);
         Assert.DoesNotContain(" of 20", grid.Markup);
     }
+
+    [Fact]
+    public void AdminsTab_GrantForAnUnknownAddress_SaysSoInASnackbarInChinese()
+    {
+        UseChinese();
+        var snackbars = Render<MudBlazor.MudSnackbarProvider>();
+        var tab = Render<AdminsTab>();
+        tab.WaitForAssertion(() => Assert.Contains("admin@example.com", tab.Find("#admins-grid").TextContent), Wait);
+
+        tab.Find("input[name=grant-email]").Change("nobody@example.com");
+        tab.Find("form").Submit();
+
+        snackbars.WaitForAssertion(() => Assert.Contains("nobody@example.com", snackbars.Find(".mud-snackbar").TextContent), Wait);
+        Assert.Single(tab.FindAll("#admins-grid tbody tr")); // nobody was added
+    }
 }
