@@ -11,6 +11,15 @@ public static class WizardSteps
     /// </summary>
     public static async Task PickAsync(IPage page, string name, string option)
     {
+        // A page already on MudBlazor (issue 13 moves them one by one): its select shows the choice as the input's value.
+        var select = page.Locator($".mud-select:has(input[name={name}])");
+        if (await select.CountAsync() > 0)
+        {
+            await select.Locator(".mud-input-control").First.ClickAsync();
+            await page.GetByRole(AriaRole.Option, new() { Name = option, Exact = true }).ClickAsync();
+            await Assertions.Expect(select.Locator($"input[name={name}]")).ToHaveValueAsync(option, new() { Timeout = 15_000 });
+            return;
+        }
         var dropdown = page.Locator($".rz-dropdown:has(input[name={name}])");
         for (var attempt = 1; ; attempt++)
         {
