@@ -142,7 +142,7 @@ public sealed class ChineseTextTests(BrowserFixture browser) : IClassFixture<Bro
             var problem = await context.NewPageAsync();
             await problem.GotoAsync("dev/marketplace");
             await problem.WaitForCircuitAsync();
-            await problem.Locator(".rz-dropdown:has(input[name=outcome])").ClickAsync();
+            await problem.Locator(".mud-select:has(input[name=outcome]) .mud-input-control").First.ClickAsync(); // the simulator is on MudBlazor
             await problem.GetByRole(AriaRole.Option).Nth(outcome == "Invalid" ? 2 : 1).ClickAsync();
             await problem.Locator("#subscribe").ClickAsync();
             await problem.Locator("#setup-account").ClickAsync();

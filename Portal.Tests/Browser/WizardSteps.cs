@@ -11,14 +11,7 @@ public static class WizardSteps
     /// </summary>
     public static async Task PickAsync(IPage page, string name, string option)
     {
-        // A MudSelect: its read-only input carries the name and shows the chosen option's text. The dev tools'
-        // dropdowns are still Radzen until their folder moves (issue 13); this helper serves both meanwhile.
-        var radzen = page.Locator($".rz-dropdown:has(input[name={name}])");
-        if (await radzen.CountAsync() > 0)
-        {
-            await PickRadzenAsync(page, radzen, option);
-            return;
-        }
+        // A MudSelect: its read-only input carries the name and shows the chosen option's text.
         var dropdown = page.Locator($"input[name={name}]");
         for (var attempt = 1; ; attempt++)
         {
@@ -27,21 +20,6 @@ public static class WizardSteps
             try
             {
                 await Assertions.Expect(dropdown).ToHaveValueAsync(option, new() { Timeout = 15_000 });
-                return;
-            }
-            catch (PlaywrightException) when (attempt < 3) { }
-        }
-    }
-
-    private static async Task PickRadzenAsync(IPage page, ILocator dropdown, string option)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            await dropdown.ClickAsync();
-            await page.GetByRole(AriaRole.Option, new() { Name = option, Exact = true }).ClickAsync();
-            try
-            {
-                await Assertions.Expect(dropdown.Locator(".rz-dropdown-label")).ToHaveTextAsync(option, new() { Timeout = 15_000 });
                 return;
             }
             catch (PlaywrightException) when (attempt < 3) { }

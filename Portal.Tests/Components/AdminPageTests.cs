@@ -12,6 +12,7 @@ using Portal.Admin.Pages;
 using Portal.Audit;
 using Portal.Branding;
 using Portal.Data;
+using Portal.Localization;
 using Portal.Marketplace;
 using Portal.Marketplace.Subscriptions;
 using Portal.Tests.Infrastructure;
@@ -30,9 +31,8 @@ public sealed class AdminPageTests : BunitContext, IAsyncLifetime
     public AdminPageTests()
     {
         JSInterop.Mode = JSRuntimeMode.Loose;
-        // The chart asks the browser for its size after rendering; loose mode would answer null.
-        AnswerChartSize(640, 260);
-        Radzen.ServiceCollectionExtensions.AddRadzenComponents(Services);
+        Services.AddMudTestServices();
+        Services.AddMudTranslations(); // what AddAdmin registers: MudBlazor's own strings in zh-CN and ja
         foreach (var type in new[] { typeof(BrandOptions), typeof(MarketplaceOptions), typeof(AdminOptions) })
         {
             var options = typeof(IOptions<>).MakeGenericType(type);
@@ -53,29 +53,6 @@ public sealed class AdminPageTests : BunitContext, IAsyncLifetime
         Services.AddAdminTab(new AdminTab("sample", typeof(SampleAdminTab), "Tab.Admins", typeof(Portal.Localization.AdminResources), AdminTabScope.Subscription));
         Services.AddFallbackServiceProvider(app.Services);
         SetRendererInfo(new RendererInfo("Server", isInteractive: true));
-    }
-
-    /// <summary>Radzen's size type is not public API, so the planned answer is built by reflection.</summary>
-    private void AnswerChartSize(double width, double height)
-    {
-        var rectType = typeof(Radzen.Blazor.RadzenChart).Assembly.GetTypes().First(t => t.Name == "Rect" && t.GetProperty("Width") is not null);
-        var rect = Activator.CreateInstance(rectType)!;
-        foreach (var (name, value) in new[] { ("Width", width), ("Height", height) })
-        {
-            var property = rectType.GetProperty(name)!;
-            property.SetValue(rect, Convert.ChangeType(value, property.PropertyType, CultureInfo.InvariantCulture));
-        }
-        // bUnit's Setup<T>(identifier, matcher) is an extension method on BunitJSInterop.
-        var setup = typeof(BunitJSInterop).Assembly.GetTypes().Where(t => t.IsAbstract && t.IsSealed)
-            .SelectMany(t => t.GetMethods(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static))
-            .First(m => m.Name == "Setup" && m.IsGenericMethodDefinition && m.GetParameters() is [{ ParameterType: var j }, { ParameterType: var a }, { ParameterType: var b }, ..]
-                && j == typeof(BunitJSInterop) && a == typeof(string) && b == typeof(InvocationMatcher));
-        object?[] arguments = [.. setup.GetParameters().Select((p, i) => i switch
-        {
-            0 => JSInterop, 1 => "Radzen.createChart", 2 => (InvocationMatcher)(_ => true), _ => p.DefaultValue,
-        })];
-        var handler = setup.MakeGenericMethod(rectType).Invoke(null, arguments)!;
-        handler.GetType().GetMethod("SetResult")!.Invoke(handler, [rect]);
     }
 
     private sealed class SignedIn(Func<string> userId) : AuthenticationStateProvider
@@ -122,13 +99,19 @@ public sealed class AdminPageTests : BunitContext, IAsyncLifetime
         page.WaitForAssertion(() => Assert.Contains("********9012", page.Markup), TimeSpan.FromSeconds(15));
         Assert.Contains("供应商管理控制台", page.Find("h1").TextContent);
         Assert.Contains("开通转化漏斗", page.Markup);
-        Assert.Contains("订阅", page.FindAll(".rz-tabview-nav li").Select(t => t.TextContent).First());
+        Assert.Contains("订阅", page.FindAll(".mud-tab").Select(t => t.TextContent).First());
         Assert.Contains("Test Analytics", page.Markup);
         Assert.Contains("按需付费", page.Markup);
         var landed = page.WaitForElement("#funnel-table tr[data-stage=Landed]", TimeSpan.FromSeconds(15)); // the funnel loads on its own
         Assert.Contains("已到达", landed.TextContent);
         Assert.Contains("1", landed.QuerySelectorAll("td")[0].TextContent);
-        Assert.NotNull(page.Find(".admin-funnel-chart"));
+        // The chart: one bar per stage with the table's counts, drawn as SVG, its legend naming the series in Chinese.
+        var funnel = page.FindComponent<FunnelCard>();
+        Assert.Equal<double>([1, 0, 0], funnel.Instance.Bars); // landed, account, linked: the table's stages in order
+        var chart = page.Find(".admin-funnel-chart");
+        Assert.NotNull(chart.QuerySelector("svg"));
+        Assert.Contains("订阅", chart.QuerySelector(".mud-chart-legend")!.TextContent);
+        Assert.Contains("已到达", chart.QuerySelector("svg")!.TextContent); // the stage names under the bars
     }
 
     [Fact]
@@ -165,9 +148,9 @@ public sealed class AdminPageTests : BunitContext, IAsyncLifetime
         var page = Render<SubscriptionDetailsPage>(p => p.Add(x => x.Id, subscription.Id));
         page.WaitForAssertion(() => Assert.NotNull(page.Find("#subscription-facts")), TimeSpan.FromSeconds(15));
 
-        var tab = page.FindAll(".rz-tabview-nav li").Last();
+        var tab = page.FindAll(".mud-tab").Last();
         Assert.Equal("管理员", tab.TextContent.Trim());
-        tab.QuerySelectorAll("*").First(e => e.HasAttribute("blazor:onclick")).Click(); // Radzen puts the handler on the inner link
+        tab.Click();
 
         page.WaitForAssertion(() => Assert.Contains($"Sample tab for {subscription.Id}", page.Find(".sample-admin-tab").TextContent));
     }
@@ -211,5 +194,103 @@ public sealed class AdminPageTests : BunitContext, IAsyncLifetime
         var refused = await Assert.ThrowsAsync<AdminAccessDeniedException>(() =>
             Services.GetRequiredService<Portal.Admin.Extensions.OutboxQueries>().MeteringAsync(false, null, 0, 10));
         Assert.NotNull(refused);
+    }
+
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(15);
+
+    /// <summary>24 more subscriptions, a day apart going back (25 with the one from set-up): two pages of 20.</summary>
+    private async Task SeedPagesAsync()
+    {
+        var now = app.Services.GetRequiredService<TimeProvider>().GetUtcNow();
+        await using var db = app.CreateDbContext();
+        for (var i = 1; i <= 24; i++)
+            db.Subscriptions.Add(new MarketplaceSubscription
+            {
+                ProductCode = PortalAppFactory.PaygProduct, CustomerAwsAccountId = $"2000000001{i:00}", OfferType = OfferType.Payg,
+                LicenseArn = $"arn:aws:license-manager::2000000001{i:00}:license:l-page{i}",
+                Status = i % 4 == 0 ? SubscriptionStatus.Pending : SubscriptionStatus.Active, CreatedAt = now.AddDays(-i), UpdatedAt = now.AddDays(-i),
+            });
+        await db.SaveChangesAsync();
+    }
+
+    private static IReadOnlyList<string> Accounts(IRenderedComponent<SubscriptionsGrid> grid) =>
+        [.. grid.FindAll("#subscriptions-grid tbody tr").Where(r => r.QuerySelector("a") is not null).Select(r => r.QuerySelector(".portal-mono")!.TextContent.Trim())];
+
+    private static string Pager(IRenderedComponent<SubscriptionsGrid> grid) => grid.Find(".mud-table-pagination").TextContent;
+
+    [Fact]
+    public async Task SubscriptionsGrid_PagesSortsAndFiltersInTheDatabase()
+    {
+        await SeedPagesAsync();
+        var grid = Render<SubscriptionsGrid>();
+
+        // Page 1 of 2, newest first: the set-up subscription (2 hours old), then one day old, two days old...
+        grid.WaitForAssertion(() => Assert.Equal(20, Accounts(grid).Count), Wait);
+        Assert.Equal(["********9012", "********0101", "********0102"], Accounts(grid).Take(3));
+        Assert.Contains("1-20 of 25", Pager(grid));
+
+        grid.Find("button[aria-label='Next page']").Click();
+        grid.WaitForAssertion(() => Assert.Equal(5, Accounts(grid).Count), Wait);
+        Assert.Equal("********0124", Accounts(grid)[^1]);
+        Assert.Contains("21-25 of 25", Pager(grid));
+
+        // Sorting is the database's across all rows: oldest first, page 2 starts at the 21st oldest (4 days old)...
+        var created = grid.FindAll("#subscriptions-grid thead th").Single(th => th.TextContent.Contains("Created"));
+        created.QuerySelector(".sortable-column-header")!.Click();
+        grid.WaitForAssertion(() => Assert.Equal("********0104", Accounts(grid).FirstOrDefault()), Wait);
+        // ...and page 1 starts with what was the very last row.
+        grid.Find("button[aria-label='First page']").Click();
+        grid.WaitForAssertion(() => Assert.Equal("********0124", Accounts(grid).FirstOrDefault()), Wait);
+        Assert.Contains("1-20 of 25", Pager(grid));
+
+        // The filter bar's text goes to the same query; the pager counts what matched.
+        grid.Find("input[name=filter-text]").Input("000000107"); // typed: asked after the pause
+        grid.WaitForAssertion(() => Assert.Equal(["********0107"], Accounts(grid)), Wait);
+        Assert.Contains("1-1 of 1", Pager(grid));
+    }
+
+    [Fact]
+    public async Task SubscriptionsGrid_Chinese_PagerAndSortLabelsAreMudBlazorsInChinese()
+    {
+        await SeedPagesAsync();
+        UseChinese();
+        var grid = Render<SubscriptionsGrid>();
+
+        grid.WaitForAssertion(() => Assert.Equal(20, Accounts(grid).Count), Wait);
+        Assert.Contains("每页行数：", Pager(grid));
+        Assert.Contains("第 1–20 条，共 25 条", Pager(grid));
+        Assert.DoesNotContain("Rows per page", grid.Markup);
+        Assert.NotNull(grid.Find("button[aria-label='下一页']"));
+        Assert.Contains("状态", grid.Find("#subscriptions-grid thead").TextContent);
+    }
+
+    [Fact]
+    public async Task SubscriptionsGrid_Prerendered_ListsTheFirstPageWithoutAPager()
+    {
+        await SeedPagesAsync();
+        SetRendererInfo(new RendererInfo("Static", isInteractive: false)); // what the first HTTP response renders
+
+        var grid = Render<SubscriptionsGrid>();
+
+        grid.WaitForAssertion(() => Assert.Equal(20, Accounts(grid).Count), Wait);
+        Assert.Equal("********9012", Accounts(grid)[0]);
+        // No pager: its counts would be the page's (20), not the database's (25).
+        Assert.DoesNotContain("Rows per page", grid.Markup);
+        Assert.DoesNotContain(" of 20", grid.Markup);
+    }
+
+    [Fact]
+    public void AdminsTab_GrantForAnUnknownAddress_SaysSoInASnackbarInChinese()
+    {
+        UseChinese();
+        var snackbars = Render<MudBlazor.MudSnackbarProvider>();
+        var tab = Render<AdminsTab>();
+        tab.WaitForAssertion(() => Assert.Contains("admin@example.com", tab.Find("#admins-grid").TextContent), Wait);
+
+        tab.Find("input[name=grant-email]").Change("nobody@example.com");
+        tab.Find("form").Submit();
+
+        snackbars.WaitForAssertion(() => Assert.Contains("nobody@example.com", snackbars.Find(".mud-snackbar").TextContent), Wait);
+        Assert.Single(tab.FindAll("#admins-grid tbody tr")); // nobody was added
     }
 }

@@ -1,6 +1,7 @@
 using Bunit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using MudBlazor;
 using Portal.Metering;
 using Portal.Metering.Pages;
 using Portal.Onboarding;
@@ -38,7 +39,7 @@ public sealed class ApiKeysPageTests : StepPageContext
 
         cut.Find("#create-key").Click(); // no name yet
         cut.WaitForAssertion(() => Assert.Contains("Give the key a name", cut.Markup));
-        cut.Find("input[name=key-name]").Change("billing-agent");
+        cut.Find("input[name=key-name]").Input("billing-agent");
         cut.Find("form").Submit();
 
         var plain = cut.WaitForElement("#new-api-key").TextContent.Trim();
@@ -60,5 +61,65 @@ public sealed class ApiKeysPageTests : StepPageContext
         cut.WaitForAssertion(() => Assert.Contains("Only the organization's admins", cut.Markup));
         Assert.Empty(cut.FindAll("#create-key"));
         Assert.DoesNotContain("existing", cut.Markup);
+    }
+
+    [Fact]
+    public async Task Creating_a_key_says_so_in_a_snackbar_and_keeps_the_key_on_the_page()
+    {
+        var org = await OrganizationAsync(OrganizationRole.Admin);
+        var snackbars = Render<MudSnackbarProvider>();
+        var cut = RenderFor(org);
+        cut.WaitForElement("#create-key");
+
+        cut.Find("input[name=key-name]").Input("billing-agent");
+        cut.Find("form").Submit();
+
+        snackbars.WaitForAssertion(() => Assert.Contains("Key “billing-agent” created", snackbars.Markup));
+        Assert.Single(Services.GetRequiredService<ISnackbar>().ShownSnackbars);
+        Assert.StartsWith(ApiKeyService.KeyPrefix, cut.Find("#new-api-key").TextContent.Trim()); // the toast goes, the key stays
+    }
+
+    [Fact]
+    public async Task Revoking_asks_first_in_a_dialog_and_cancel_keeps_the_key()
+    {
+        var org = await OrganizationAsync(OrganizationRole.Admin);
+        var key = (await App.Services.GetRequiredService<ApiKeyService>().CreateAsync(org, "existing", UserId)).Key;
+        var dialogs = Render<MudDialogProvider>();
+        var cut = RenderFor(org);
+        cut.WaitForElement(".apikeys-revoke").Click();
+
+        dialogs.WaitForAssertion(() => Assert.Contains("Revoke “existing”?", dialogs.Markup));
+        Assert.Contains("Revoke this key?", dialogs.Find(".mud-dialog-title").TextContent);
+        dialogs.FindAll(".mud-dialog button").Single(b => b.TextContent.Trim() == "Cancel").Click();
+        dialogs.WaitForAssertion(() => Assert.Empty(dialogs.FindAll(".mud-dialog")));
+        Assert.Null(await RevokedAtAsync(key.Id));
+
+        cut.Find(".apikeys-revoke").Click();
+        dialogs.WaitForAssertion(() => Assert.NotEmpty(dialogs.FindAll(".mud-dialog button")));
+        dialogs.FindAll(".mud-dialog button").Single(b => b.TextContent.Trim() == "Revoke").Click();
+
+        cut.WaitForAssertion(() => Assert.Contains("Revoked", cut.Find("#api-keys").TextContent));
+        Assert.Empty(cut.FindAll(".apikeys-revoke"));
+        Assert.NotNull(await RevokedAtAsync(key.Id));
+    }
+
+    private async Task<DateTimeOffset?> RevokedAtAsync(Guid id)
+    {
+        await using var db = App.CreateDbContext();
+        return (await db.ApiKeys.AsNoTracking().SingleAsync(k => k.Id == id)).RevokedAt;
+    }
+
+    [Fact]
+    public async Task Before_the_circuit_the_create_button_says_connecting_and_cannot_be_clicked()
+    {
+        var org = await OrganizationAsync(OrganizationRole.Admin);
+        SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Static", isInteractive: false)); // prerendering
+
+        var cut = RenderFor(org);
+
+        var button = cut.WaitForElement("#create-key");
+        Assert.True(button.HasAttribute("disabled"));
+        Assert.Contains("Connecting…", button.TextContent);
+        Assert.NotNull(button.QuerySelector(".mud-progress-circular"));
     }
 }

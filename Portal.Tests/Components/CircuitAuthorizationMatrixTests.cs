@@ -55,13 +55,13 @@ public sealed class CircuitAuthorizationMatrixTests : StepPageContext
     {
         var cut = Render<ApiKeysPage>(p => p.Add(x => x.OrganizationId, acme)
             .AddCascadingValue(Task.FromResult(new AuthenticationState(Principal(who)))));
-        cut.WaitForAssertion(() => Assert.DoesNotContain("rz-progressbar", cut.Markup));
+        cut.WaitForAssertion(() => Assert.DoesNotContain("mud-progress-circular", cut.Markup));
 
         if (allowed)
         {
             cut.WaitForElement("#create-key");
             Assert.Contains("acme-secret-key", cut.Markup);
-            cut.Find("input[name=key-name]").Change($"{who}-key");
+            cut.Find("input[name=key-name]").Input($"{who}-key");
             cut.Find("form").Submit();
             cut.WaitForElement("#new-api-key");
         }
@@ -70,7 +70,7 @@ public sealed class CircuitAuthorizationMatrixTests : StepPageContext
             cut.WaitForAssertion(() => Assert.True(cut.Markup.Contains("Only the organization's admins") || cut.Markup.Contains("Sign in")));
             Assert.DoesNotContain("acme-secret-key", cut.Markup);
             Assert.Empty(cut.FindAll("#create-key"));
-            Assert.Empty(cut.FindAll("button.rz-danger")); // no revoke buttons to press
+            Assert.Empty(cut.FindAll("button.apikeys-revoke")); // no revoke buttons to press
         }
         await using var db = App.CreateDbContext();
         Assert.Equal(allowed ? 2 : 1, await db.ApiKeys.CountAsync(k => k.OrganizationId == acme));

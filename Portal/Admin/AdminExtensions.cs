@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Identity;
 using Portal.Accounts;
 using Portal.Admin;
 using Portal.Admin.Pages;
+using Portal.Localization;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -17,6 +18,8 @@ public static class AdminExtensions
     public static IHostApplicationBuilder AddAdmin(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.SectionName);
+        // MudBlazor's own strings (pager, sort menus) in zh-CN and ja; the whole portal uses them, the console most.
+        builder.Services.AddMudTranslations();
         builder.Services.AddAuthorizationBuilder().AddPolicy(AdminPolicies.VendorAdmin, p => p
             .RequireAuthenticatedUser().AddRequirements(new VendorAdminRequirement()));
         builder.Services.AddSingleton<IAuthorizationHandler, VendorAdminHandler>();

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Radzen;
+using MudBlazor;
 using Portal.Marketplace.Subscriptions;
 
 namespace Portal.Admin;
@@ -7,13 +7,14 @@ namespace Portal.Admin;
 /// <summary>How the console shows values: one place, so the grid, the details page and the tests agree.</summary>
 public static class AdminFormat
 {
-    public static BadgeStyle Badge(SubscriptionStatus status) => status switch
+    /// <summary>The colour of a status chip: green when the buyer is set up, amber when they are leaving, red on failure.</summary>
+    public static Color StatusColor(SubscriptionStatus status) => status switch
     {
-        SubscriptionStatus.Active => BadgeStyle.Success,
-        SubscriptionStatus.Pending => BadgeStyle.Info,
-        SubscriptionStatus.PendingCancellation => BadgeStyle.Warning,
-        SubscriptionStatus.Failed => BadgeStyle.Danger,
-        _ => BadgeStyle.Light,
+        SubscriptionStatus.Active => Color.Success,
+        SubscriptionStatus.Pending => Color.Info,
+        SubscriptionStatus.PendingCancellation => Color.Warning,
+        SubscriptionStatus.Failed => Color.Error,
+        _ => Color.Default,
     };
 
     /// <summary>ISO-like and UTC, said so: the console's readers sit in several time zones and compare with AWS's UTC timestamps.</summary>
