@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.DataProtection;
-using Radzen;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -16,7 +15,6 @@ public static class PortalDefaults
             new LoggerFilterRule(null, "Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning, null)));
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
-        builder.Services.AddRadzenComponents();
 
         // The key ring lives in the database, shared by every instance, unless a folder is configured explicitly.
         var dataProtection = builder.Services.AddDataProtection().SetApplicationName("onboarding-portal");

@@ -33,7 +33,7 @@ public sealed class ChineseTextTests(BrowserFixture browser) : IClassFixture<Bro
         await page.ShotAsync("zh-" + name);
         var text = await page.EvaluateAsync<string>("""
             () => {
-                // Icon ligatures (Radzen's "info", "refresh") are aria-hidden glyphs, not words anyone reads.
+                // Icon glyphs are aria-hidden, not words anyone reads.
                 const hidden = [...document.querySelectorAll('[aria-hidden=true]')];
                 let text = document.body.innerText;
                 for (const e of hidden) if (e.innerText) text = text.replace(e.innerText, ' ');

@@ -3,7 +3,7 @@ using Portal.Tests.Infrastructure;
 
 namespace Portal.Tests.Browser;
 
-/// <summary>The strict policy does not break the app: Chromium reports no violation while the circuit and Radzen work.</summary>
+/// <summary>The strict policy does not break the app: Chromium reports no violation while the circuit and MudBlazor work.</summary>
 public sealed class ContentSecurityPolicyBrowserTests(BrowserFixture browser) : IClassFixture<BrowserFixture>, IAsyncLifetime
 {
     private readonly PortalAppFactory app = new();
@@ -20,7 +20,7 @@ public sealed class ContentSecurityPolicyBrowserTests(BrowserFixture browser) : 
         var page = await BuyerSteps.LandAtAccountAsync(context);
         page.Console += (_, m) => { if (m.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase)) violations.Add(m.Text); };
 
-        // Radzen widgets and the circuit: switch tabs and type into a validated field.
+        // MudBlazor widgets and the circuit: switch tabs and type into a validated field.
         await page.GetByRole(AriaRole.Tab, new() { Name = "Create account" }).ClickAsync();
         await page.Locator("input[name=register-email]").FillAsync("not-an-email");
         await page.Locator("input[name=register-name]").FocusAsync();

@@ -32,8 +32,7 @@ public abstract class StepPageContext : BunitContext, IAsyncLifetime
     {
         App = new(sqliteOptions: sqliteOptions);
         JSInterop.Mode = JSRuntimeMode.Loose;
-        // The component libraries' services hold the NavigationManager: they must be bUnit's, not the server's.
-        Radzen.ServiceCollectionExtensions.AddRadzenComponents(Services);
+        // MudBlazor's services hold the NavigationManager: they must be bUnit's, not the server's.
         Services.AddMudTestServices();
         // bUnit answers IOptions<T> itself (with unconfigured defaults), so the portal's configured options are
         // handed over explicitly; everything else falls back to the portal's own container.
