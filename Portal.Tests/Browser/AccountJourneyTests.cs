@@ -77,10 +77,10 @@ public sealed class AccountJourneyTests(BrowserFixture browser) : IClassFixture<
             await Assertions.Expect(control.Locator(".mud-input-helper-text.mud-input-error")).ToHaveCountAsync(1);
             await Assertions.Expect(control.Locator(".mud-input-helper-text.mud-input-error")).ToContainTextAsync(message);
             await Assertions.Expect(page.Locator($"input[name={name}]")).ToHaveAttributeAsync("aria-invalid", "true");
-            // The border turns red, not only the label: the outline's colour is the theme's error colour.
-            var border = await control.Locator("fieldset.mud-input-outlined-border").EvaluateAsync<string>("e => getComputedStyle(e).borderTopColor");
+            // The border turns red, not only the label: the outline's colour is the theme's error colour (waited
+            // for: the theme animates the border's colour, and a loaded machine can read it mid-way).
             var error = await page.EvaluateAsync<string>("() => { const d = document.createElement('div'); d.style.color = 'var(--mud-palette-error)'; document.body.append(d); const c = getComputedStyle(d).color; d.remove(); return c; }");
-            Assert.Equal(error, border);
+            await Assertions.Expect(control.Locator("fieldset.mud-input-outlined-border")).ToHaveCSSAsync("border-top-color", error, new() { Timeout = 10_000 });
         }
         await Assertions.Expect(page.GetByText("Enter a valid e-mail address")).ToHaveCountAsync(0);
         // The first invalid field has the focus, so its label and message are read out.

@@ -62,7 +62,9 @@ public static class Keys
         var selector = $"input[name={name}]";
         await TabToAsync(page, selector);
         await page.Keyboard.TypeAsync(option);
-        await page.GetByRole(AriaRole.Option, new() { Name = option, Exact = true }).WaitForAsync(new() { Timeout = 15_000 });
+        // Enter takes the highlighted (first) option: wait until the search for the typed text has filtered the list,
+        // not merely until the option is somewhere in it (the unfiltered list holds it too).
+        await Assertions.Expect(page.GetByRole(AriaRole.Option).First).ToHaveTextAsync(option, new() { Timeout = 15_000 });
         await page.Keyboard.PressAsync("Enter");
         await Assertions.Expect(page.Locator(selector)).ToHaveValueAsync(option, new() { Timeout = 15_000 });
     }

@@ -2,16 +2,10 @@
 // a contract AWS confirms late (the review page waits, then moves on by itself), the billing page with its
 // entitlements, and the simulator's lifecycle and metering panel.
 // Usage: node tests/js/contract-screenshots.mjs http://127.0.0.1:5080 docs/screenshots
-import { chromium } from "playwright-core";
+import { launch, circuit, pick, next, openRegister, fillRegister, verify, business, enterprise } from "./portal-pages.mjs";
 
 const [base = "http://127.0.0.1:5080", out = "docs/screenshots"] = process.argv.slice(2);
-const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", headless: true, args: ["--no-sandbox", "--disable-gpu"] });
-const circuit = page => page.locator("[data-circuit=on]").waitFor({ state: "attached", timeout: 30000 });
-const pick = async (page, name, index = 0) => {
-  await page.locator(`.rz-dropdown:has(input[name=${name}])`).click();
-  await page.locator(".rz-popup:visible .rz-dropdown-item").nth(index).click();
-};
-const next = async (page, path) => { await page.locator("#step-submit").click(); await page.waitForURL("**" + path); await circuit(page); };
+const browser = await launch();
 
 const context = await browser.newContext({ baseURL: base, viewport: { width: 1280, height: 800 }, locale: "en" });
 const page = await context.newPage();
@@ -20,31 +14,17 @@ const email = `contract.${Date.now()}@example.com`;
 
 await page.goto("/dev/marketplace"); await circuit(page);
 await pick(page, "product", 1);
-await page.locator("[role=radio]").nth(1).click();
-await page.locator(".rz-chkbox:has(input[name=defer])").click();
+await page.locator("input[type=radio]").nth(1).check();
+await page.locator("input[name=defer]").check();
 await page.locator("#subscribe").click(); await page.locator("#setup-account").click();
 await page.waitForURL("**/onboarding"); await circuit(page);
-await page.locator(".portal-actions button").first().click(); await page.waitForURL("**/onboarding/account"); await circuit(page);
-await page.locator(".rz-tabview-nav li").nth(1).click();
-await page.locator("input[name=register-name]").fill("Grace Buyer");
-await page.locator("input[name=register-email]").fill(email);
-await page.locator("input[name=register-password]").fill("Str0ng!Passw0rd");
-await page.locator("input[name=register-confirm]").fill("Str0ng!Passw0rd");
-await page.locator(".rz-chkbox:has(input[name=register-terms])").click();
+await openRegister(page);
+await fillRegister(page, "Grace Buyer", email);
 await page.locator("#register-submit").click(); await page.waitForURL("**/onboarding/verify-email"); await circuit(page);
-const mailbox = await context.newPage();
-await mailbox.goto("/dev/mailbox");
-const text = await mailbox.locator("details", { hasText: email }).first().locator("pre").innerText();
-await page.locator("input[name=verify-code]").fill(text.match(/\b\d{6}\b/)[0]);
-await page.locator("#verify-submit").click(); await page.waitForURL("**/onboarding/business"); await circuit(page);
-await page.locator("input[name=company]").fill("Contoso Health");
-await pick(page, "role"); await pick(page, "size", 3); await pick(page, "country", 5);
-await page.locator("textarea[name=usecase]").fill("Clinic monitoring");
+await verify(page, context, email);
+await business(page, "Contoso Health");
 await next(page, "/onboarding/enterprise");
-await page.locator("input[name=legal]").fill("Contoso Health Inc.");
-await pick(page, "industry", 1);
-await page.locator("textarea[name=address]").fill("1 Main St, Seattle");
-await page.locator("input[name=billingemail]").fill("billing@contoso.example");
+await enterprise(page, "Contoso Health Inc.");
 await next(page, "/onboarding/site");
 await page.locator("input[type=radio]").nth(0).check();
 await next(page, "/onboarding/organization");
