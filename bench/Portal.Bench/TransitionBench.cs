@@ -50,7 +50,10 @@ public static class TransitionBench
             var token = tokens.Mint(BenchPortal.Product, SimulatedOffer.Payg, (600_000_000_000L + i).ToString());
             await context.APIRequest.PostAsync("/marketplace/landing", new() { Form = context.APIRequest.CreateFormData().Set("x-amzn-marketplace-token", token), MaxRedirects = 0 });
             var page = await context.NewPageAsync();
-            await page.GotoAsync("/onboarding/account");
+            await page.GotoAsync("/onboarding");
+            await Circuit(page);
+            await page.Locator("#start-continue").ClickAsync();
+            await page.WaitForURLAsync("**/onboarding/account", new() { Timeout = 60_000 });
             await Circuit(page);
             await page.GetByRole(AriaRole.Tab, new() { Name = "Create account" }).ClickAsync();
             await page.Locator("input[name=register-name]").FillAsync("Grace Buyer");
