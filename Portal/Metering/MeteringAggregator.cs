@@ -13,23 +13,29 @@ public sealed class MeteringAggregator(IDbContextFactory<PortalDbContext> factor
     ILogger<MeteringAggregator> logger)
 {
     /// <summary>Aggregates the events of closed hours; with <paramref name="subscriptionId"/>, all of that subscription's (it is ending).</summary>
-    public async Task<int> AggregateAsync(Guid? subscriptionId = null, CancellationToken ct = default)
+    public Task<int> AggregateAsync(Guid? subscriptionId = null, CancellationToken ct = default) => AggregateCoreAsync(subscriptionId, null, ct);
+
+    /// <summary>Aggregates only the events of hours before <paramref name="before"/> (closed hours whose cutoff is near).</summary>
+    public Task<int> AggregateBeforeAsync(DateTimeOffset before, CancellationToken ct = default) => AggregateCoreAsync(null, before, ct);
+
+    private async Task<int> AggregateCoreAsync(Guid? subscriptionId, DateTimeOffset? before, CancellationToken ct)
     {
         var total = 0;
         while (true)
         {
-            var counted = await AggregateChunkAsync(subscriptionId, ct);
+            var counted = await AggregateChunkAsync(subscriptionId, before, ct);
             if (counted == 0) return total;
             total += counted;
         }
     }
 
-    private async Task<int> AggregateChunkAsync(Guid? subscriptionId, CancellationToken ct)
+    private async Task<int> AggregateChunkAsync(Guid? subscriptionId, DateTimeOffset? before, CancellationToken ct)
     {
         var currentHour = MeteringClock.HourOf(time.GetUtcNow());
+        var upTo = before is { } b && b < currentHour ? b : currentHour;
         await using var db = factory.CreateDbContext();
         var unclaimed = db.UsageEvents.Where(e => e.BatchId == null);
-        unclaimed = subscriptionId is { } only ? unclaimed.Where(e => e.SubscriptionId == only) : unclaimed.Where(e => e.OccurredAt < currentHour);
+        unclaimed = subscriptionId is { } only ? unclaimed.Where(e => e.SubscriptionId == only) : unclaimed.Where(e => e.OccurredAt < upTo);
         var ids = await unclaimed.OrderBy(e => e.Id).Select(e => e.Id).Take(options.Value.AggregationChunk).ToListAsync(ct);
         if (ids.Count == 0) return 0;
 

@@ -48,6 +48,17 @@ public sealed class MeteringSender(IDbContextFactory<PortalDbContext> factory, I
             if (round.Count == 0) continue;
             round = [.. round.OrderBy(r => r.HourStart).ThenBy(r => r.ProductCode)];
 
+            // Rounds take time: what was sendable at the start of the pass may be too close to its cutoff now.
+            var roundStart = time.GetUtcNow();
+            var late = round.Where(r => !MeteringWindow.CanSend(r.HourStart, roundStart, options.Value)).ToList();
+            foreach (var r in late) Expire(r, roundStart);
+            if (late.Count > 0)
+            {
+                await SaveExpiredAsync(db, late, roundStart, ct);
+                total.Expired += late.Count;
+                round.RemoveAll(r => r.Status == MeteringStatus.Expired);
+            }
+
             foreach (var r in round.Where(r => r.Quantity > int.MaxValue))
             {
                 r.Status = MeteringStatus.Failed; // AWS takes at most 2^31-1 per record; the operator must split it
@@ -80,30 +91,46 @@ public sealed class MeteringSender(IDbContextFactory<PortalDbContext> factory, I
         return total.ToSummary();
     }
 
-    /// <summary>Flags records AWS would refuse as too old; they stay for the operator to see, never sent.</summary>
+    /// <summary>
+    /// Flags records AWS would refuse (or could refuse by the time they arrive) before they reach a batch: one such
+    /// record would make AWS refuse the whole batch. They stay for the operator, with an alert, and are never sent.
+    /// </summary>
     private async Task<int> ExpireAsync(CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        var o = options.Value;
-        var tooOld = now - o.Window;
-        var monthStart = new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero);
-        var monthClosed = now >= monthStart + o.MonthEndGrace;
+        var (age, month) = MeteringWindow.UnsendableBounds(now, options.Value);
         await using var db = factory.CreateDbContext();
         var expired = await db.MeteringRecords.Where(r => (r.Status == MeteringStatus.Pending || r.Status == MeteringStatus.Sending)
-            && (r.HourStart <= tooOld || (monthClosed && r.HourStart < monthStart))).ToListAsync(ct);
-        foreach (var r in expired)
-        {
-            r.Status = MeteringStatus.Expired;
-            r.LastError = $"Not sent: hour {r.HourStart:u} is outside AWS's metering window at {now:u}.";
-        }
-        if (expired.Count > 0)
-        {
-            await db.SaveChangesAsync(ct);
-            Records.Add(expired.Count, new KeyValuePair<string, object?>("status", "Expired"));
-            logger.LogWarning("{Count} metering records are older than AWS accepts and were flagged, not sent", expired.Count);
-        }
+            && (r.HourStart <= age || r.HourStart < month)).ToListAsync(ct);
+        foreach (var r in expired) Expire(r, now);
+        await SaveExpiredAsync(db, expired, now, ct);
         return expired.Count;
     }
+
+    private void Expire(MeteringRecord r, DateTimeOffset now)
+    {
+        r.Status = MeteringStatus.Expired;
+        r.LastError = $"Not sent, outside AWS's metering window: AWS takes hour {r.HourStart:u} only until {MeteringWindow.Deadline(r.HourStart, options.Value):u}, too close at {now:u}.";
+    }
+
+    /// <summary>Saves expired records with one alert per subscription (an audit event, hence a webhook): usage that will not be billed.</summary>
+    private async Task SaveExpiredAsync(PortalDbContext db, List<MeteringRecord> expired, DateTimeOffset now, CancellationToken ct)
+    {
+        if (expired.Count == 0) return;
+        foreach (var g in expired.GroupBy(r => r.SubscriptionId))
+            db.AuditEvents.Add(new Audit.AuditEvent
+            {
+                Type = ExpiredEvent, OccurredAt = now, SubscriptionId = g.Key, Actor = "system",
+                Details = Truncate($"{g.Count()} usage records not billed (AWS's metering window closed): " +
+                    string.Join(", ", g.OrderBy(r => r.HourStart).Select(r => $"{r.Dimension} {r.HourStart:u} x{r.Quantity}"))),
+            });
+        await db.SaveChangesAsync(ct);
+        Records.Add(expired.Count, new KeyValuePair<string, object?>("status", "Expired"));
+        logger.LogError("{Count} metering records of {Subscriptions} subscriptions expired and are not billed: AWS's metering window closed before they could be sent",
+            expired.Count, expired.Select(r => r.SubscriptionId).Distinct().Count());
+    }
+
+    public const string ExpiredEvent = "subscription.metering-expired";
 
     private sealed record ChunkResult(List<(MeteringRecord Record, Outcome Outcome)> Results, int Calls);
 
@@ -164,7 +191,10 @@ public sealed class MeteringSender(IDbContextFactory<PortalDbContext> factory, I
             case Verdict.Retry:
                 var o = options.Value;
                 var delay = TimeSpan.FromTicks(Math.Min(o.MaxRetryDelay.Ticks, o.RetryBaseDelay.Ticks * (1L << Math.Min(record.Attempts - 1, 20))));
-                record.NextAttemptAt = now + delay * (0.8 + Random.Shared.NextDouble() * 0.4);
+                var next = now + delay * (0.8 + Random.Shared.NextDouble() * 0.4);
+                // Backing off past the record's last chance to be sent would lose it: try once more before then.
+                var lastChance = MeteringWindow.LastSend(record.HourStart, o) - TimeSpan.FromMinutes(1);
+                record.NextAttemptAt = next < lastChance ? next : (lastChance > now ? lastChance : now);
                 record.LastError = Truncate(outcome.Error);
                 tally.Retrying++;
                 return;

@@ -6,9 +6,11 @@ using Portal.Marketplace.Subscriptions;
 namespace Portal.Metering;
 
 /// <summary>
-/// Sends usage to AWS in the background. Every <see cref="MeteringOptions.Interval"/> it aggregates closed hours and
-/// sends them; every minute in between it retries what is due and flushes subscriptions that are ending (AWS allows
-/// an hour after unsubscribe-pending for the last usage). Only the instance holding the "metering" lease works.
+/// Sends usage to AWS in the background. On a fixed grid of <see cref="MeteringOptions.Interval"/> (on the hour by
+/// default, never drifting after a slow or late pass) it aggregates closed hours and sends them, oldest first, so a
+/// month's closing hour goes first at 00:00 on the 1st. Every minute in between it retries what is due, aggregates
+/// late usage of hours whose cutoff would pass before the next full pass (<see cref="MeteringWindow"/>), and flushes
+/// subscriptions that are ending. Only the instance holding the "metering" lease works.
 /// </summary>
 public sealed class MeteringWorker(IServiceScopeFactory scopes, LeaseService lease, IOptions<MeteringOptions> options, TimeProvider time,
     ILogger<MeteringWorker> logger) : BackgroundService
@@ -40,8 +42,10 @@ public sealed class MeteringWorker(IServiceScopeFactory scopes, LeaseService lea
             {
                 logger.LogError(ex, "Metering pass failed; usage stays stored and is retried on the next pass");
             }
-            if (full) nextFull = time.GetUtcNow() + options.Value.Interval;
-            var pause = options.Value.Interval < LightPass ? options.Value.Interval : LightPass;
+            var now = time.GetUtcNow();
+            if (full) nextFull = MeteringWindow.NextFullPass(now, options.Value.Interval);
+            var pause = nextFull - now < LightPass ? nextFull - now : LightPass;
+            if (pause < TimeSpan.Zero) pause = TimeSpan.Zero;
             try { await wake.WaitAsync(pause, stoppingToken); }
             catch (OperationCanceledException) { return; }
         }
@@ -66,6 +70,12 @@ public sealed class MeteringWorker(IServiceScopeFactory scopes, LeaseService lea
             }
         }
         if (full) await aggregator.AggregateAsync(ct: ct);
+        else
+        {
+            var now = time.GetUtcNow();
+            var urgent = MeteringWindow.UrgentBefore(now, MeteringWindow.NextFullPass(now, options.Value.Interval), LightPass, options.Value);
+            if (urgent > MeteringClock.HourOf(now - options.Value.Window)) await aggregator.AggregateBeforeAsync(urgent, ct);
+        }
         return await sender.SendDueAsync(stillLeader: Renew, ct: ct);
     }
 }
