@@ -35,6 +35,9 @@ internal sealed class MarketplaceSubscriptionConfiguration : IEntityTypeConfigur
         // Without either key AWS gave us nothing to bill against: refuse such a row outright.
         b.ToTable(t => t.HasCheckConstraint("CK_Subscriptions_HasKey",
             "\"LicenseArn\" IS NOT NULL OR \"CustomerIdentifier\" IS NOT NULL"));
+        // Nothing revives an ended agreement: once it has an end, it is ending or cancelled.
+        b.ToTable(t => t.HasCheckConstraint("CK_Subscriptions_EndedIsEnding",
+            "\"EndedAt\" IS NULL OR \"Status\" IN ('PendingCancellation', 'Cancelled')"));
     }
 }
 

@@ -17,6 +17,8 @@ public sealed class MeteringWorker(IServiceScopeFactory scopes, LeaseService lea
 {
     public const string LeaseName = "metering";
     private static readonly TimeSpan LightPass = TimeSpan.FromMinutes(1);
+    /// <summary>AWS's final reporting window after an agreement ends.</summary>
+    private static readonly TimeSpan FinalWindow = TimeSpan.FromHours(1);
     private readonly SemaphoreSlim wake = new(0);
 
     /// <summary>Runs a pass soon: a subscription started ending.</summary>
@@ -61,7 +63,12 @@ public sealed class MeteringWorker(IServiceScopeFactory scopes, LeaseService lea
 
         await using (var db = scope.ServiceProvider.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContext())
         {
-            var ending = await db.Subscriptions.AsNoTracking().Where(s => s.Status == SubscriptionStatus.PendingCancellation)
+            // Ending: in AWS's final window (PendingCancellation), or cancelled within the last hour without one, so
+            // usage recorded before the end still goes out at once. Older ends are left to the ordinary passes.
+            var since = time.GetUtcNow() - FinalWindow;
+            var ending = await db.Subscriptions.AsNoTracking()
+                .Where(s => (s.Status == SubscriptionStatus.PendingCancellation && (s.EndedAt == null || s.EndedAt > since - FinalWindow))
+                    || (s.Status == SubscriptionStatus.Cancelled && s.EndedAt > since))
                 .Select(s => s.Id).ToListAsync(ct);
             foreach (var id in ending)
             {
@@ -80,12 +87,13 @@ public sealed class MeteringWorker(IServiceScopeFactory scopes, LeaseService lea
     }
 }
 
-/// <summary>unsubscribe-pending → send the subscription's outstanding usage now, not at the next interval.</summary>
+/// <summary>The agreement ended or the license was deprovisioned → send the subscription's outstanding usage now, not at the next interval.</summary>
 public sealed class MeteringObserver(MeteringWorker worker) : Portal.Marketplace.Lifecycle.ISubscriptionObserver
 {
     public Task OnAppliedAsync(Guid subscriptionId, Portal.Marketplace.Lifecycle.LifecycleAction action, CancellationToken ct)
     {
-        if (action == Portal.Marketplace.Lifecycle.LifecycleAction.UnsubscribePending) worker.Nudge();
+        if (action is Portal.Marketplace.Lifecycle.LifecycleAction.UnsubscribePending or Portal.Marketplace.Lifecycle.LifecycleAction.UnsubscribeSuccess)
+            worker.Nudge();
         return Task.CompletedTask;
     }
 }

@@ -48,6 +48,8 @@ public sealed partial class UsageRecorder(IDbContextFactory<PortalDbContext> fac
         var subscription = await db.Subscriptions.AsNoTracking().FirstOrDefaultAsync(s => s.OrganizationId == organizationId, ct);
         if (subscription is null) return new(UsageOutcome.NoSubscription);
         if (subscription.Status is SubscriptionStatus.Cancelled or SubscriptionStatus.Failed) return new(UsageOutcome.SubscriptionEnded, SubscriptionId: subscription.Id);
+        // Between the end of the agreement and the license's deprovisioning AWS still takes usage from before the end.
+        if (subscription.EndedAt is { } ended && at > ended) return new(UsageOutcome.SubscriptionEnded, SubscriptionId: subscription.Id);
         if (!IsKnownDimension(subscription.ProductCode, usage.Dimension)) return new(UsageOutcome.InvalidDimension, SubscriptionId: subscription.Id);
 
         var existing = await FindAsync(db, subscription.Id, usage.IdempotencyKey, ct);

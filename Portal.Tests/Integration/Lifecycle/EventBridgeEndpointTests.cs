@@ -66,7 +66,7 @@ public sealed class EventBridgeEndpointTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_redelivered_event_id_is_applied_once_and_ended_agreements_cancel()
+    public async Task A_redelivered_event_id_is_applied_once_and_an_ended_agreement_starts_ending()
     {
         var s = await app.LandAsync("310000000002");
         var ended = Event("Purchase Agreement Ended - Manufacturer", "310000000002", "agmt-2", id: "evt-ended", status: "CANCELLED", requestId: "req-2");
@@ -74,12 +74,13 @@ public sealed class EventBridgeEndpointTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, await PostAsync(ended));
         Assert.Equal(HttpStatusCode.OK, await PostAsync(ended));
 
-        Assert.Equal(SubscriptionStatus.Cancelled, await StatusAsync(s.Id));
+        // AWS's final hour for the last usage: ending, not cancelled yet.
+        Assert.Equal(SubscriptionStatus.PendingCancellation, await StatusAsync(s.Id));
         await using var db = app.CreateDbContext();
         Assert.Equal(1, await db.MarketplaceNotifications.CountAsync(n => n.MessageId == "eb:evt-ended"));
         // A later "created" for the ended agreement does not revive it (out of order / stale).
         Assert.Equal(HttpStatusCode.OK, await PostAsync(Event("Purchase Agreement Created - Manufacturer", "310000000002", "agmt-2", requestId: "req-0")));
-        Assert.Equal(SubscriptionStatus.Cancelled, await StatusAsync(s.Id));
+        Assert.Equal(SubscriptionStatus.PendingCancellation, await StatusAsync(s.Id));
     }
 
     [Fact]

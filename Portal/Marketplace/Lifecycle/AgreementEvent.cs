@@ -25,7 +25,11 @@ public sealed record AgreementEvent(string EventId, string DetailType, Marketpla
             "Purchase Agreement Amended" or "License Updated" => LifecycleAction.EntitlementUpdated,
             // Renewed or replaced: the buyer keeps the product under a new agreement, so only the terms changed.
             "Purchase Agreement Ended" when status is "RENEWED" or "REPLACED" => LifecycleAction.EntitlementUpdated,
-            "Purchase Agreement Ended" or "License Deprovisioned" => LifecycleAction.UnsubscribeSuccess,
+            // AWS: "Purchase Agreement Ended" opens a one-hour window for the last usage; "License Deprovisioned"
+            // follows when the entitlement is revoked and usage is no longer accepted (SNS: unsubscribe-pending, then
+            // unsubscribe-success). https://docs.aws.amazon.com/marketplace/latest/userguide/saas-eventbridge-integration.html
+            "Purchase Agreement Ended" => LifecycleAction.UnsubscribePending,
+            "License Deprovisioned" => LifecycleAction.UnsubscribeSuccess,
             _ => null,
         };
         if (action is null) return new(id, detailType, null);

@@ -98,8 +98,11 @@ public sealed class LifecycleService(IDbContextFactory<PortalDbContext> factory,
         var now = time.GetUtcNow();
         if (outcome.Changed)
         {
+            // The first word of the end is kept: usage up to it is billed in AWS's final window, none after it.
+            DateTimeOffset? ended = outcome.To is SubscriptionStatus.PendingCancellation or SubscriptionStatus.Cancelled ? now : null;
             var moved = await db.Subscriptions.Where(s => s.Id == subscription.Id && s.Status == outcome.From)
-                .ExecuteUpdateAsync(u => u.SetProperty(s => s.Status, outcome.To).SetProperty(s => s.UpdatedAt, now), ct);
+                .ExecuteUpdateAsync(u => u.SetProperty(s => s.Status, outcome.To).SetProperty(s => s.UpdatedAt, now)
+                    .SetProperty(s => s.EndedAt, s => s.EndedAt ?? ended), ct);
             if (moved != 1) return false;
         }
         n.SubscriptionId = subscription.Id;

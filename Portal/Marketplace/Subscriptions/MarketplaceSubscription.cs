@@ -21,5 +21,10 @@ public sealed class MarketplaceSubscription
     /// <summary>The organization billed through this subscription, once the buyer has linked it.</summary>
     public Guid? OrganizationId { get; set; }
     public DateTimeOffset? LinkedAt { get; set; }
+    /// <summary>
+    /// When AWS said the agreement ended (Purchase Agreement Ended, unsubscribe-pending, or a cancellation without
+    /// either): usage up to this instant is still billed, in AWS's final one-hour reporting window.
+    /// </summary>
+    public DateTimeOffset? EndedAt { get; set; }
     public string? LinkedByUserId { get; set; }
 }

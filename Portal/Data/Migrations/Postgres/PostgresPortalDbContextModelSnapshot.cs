@@ -525,6 +525,9 @@ namespace Portal.Data.Migrations.Postgres
                         .HasMaxLength(255)
                         .HasColumnType("character varying(255)");
 
+                    b.Property<DateTimeOffset?>("EndedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("LicenseArn")
                         .HasMaxLength(512)
                         .HasColumnType("character varying(512)");
@@ -583,6 +586,8 @@ namespace Portal.Data.Migrations.Postgres
 
                     b.ToTable("MarketplaceSubscriptions", null, t =>
                         {
+                            t.HasCheckConstraint("CK_Subscriptions_EndedIsEnding", "\"EndedAt\" IS NULL OR \"Status\" IN ('PendingCancellation', 'Cancelled')");
+
                             t.HasCheckConstraint("CK_Subscriptions_HasKey", "\"LicenseArn\" IS NOT NULL OR \"CustomerIdentifier\" IS NOT NULL");
                         });
                 });

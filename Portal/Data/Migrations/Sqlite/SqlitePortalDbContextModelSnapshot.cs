@@ -514,6 +514,9 @@ namespace Portal.Data.Migrations.Sqlite
                         .HasMaxLength(255)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("EndedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("LicenseArn")
                         .HasMaxLength(512)
                         .HasColumnType("TEXT");
@@ -572,6 +575,8 @@ namespace Portal.Data.Migrations.Sqlite
 
                     b.ToTable("MarketplaceSubscriptions", null, t =>
                         {
+                            t.HasCheckConstraint("CK_Subscriptions_EndedIsEnding", "\"EndedAt\" IS NULL OR \"Status\" IN ('PendingCancellation', 'Cancelled')");
+
                             t.HasCheckConstraint("CK_Subscriptions_HasKey", "\"LicenseArn\" IS NOT NULL OR \"CustomerIdentifier\" IS NOT NULL");
                         });
                 });
