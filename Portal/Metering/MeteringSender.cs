@@ -20,6 +20,10 @@ public sealed class MeteringSender(IDbContextFactory<PortalDbContext> factory, I
     private static readonly Meter Meter = new("Portal.Metering");
     private static readonly Counter<long> Calls = Meter.CreateCounter<long>("portal.metering.calls");
     private static readonly Counter<long> Records = Meter.CreateCounter<long>("portal.metering.records", description: "Records by final status");
+    private static readonly Counter<long> Unbilled = Meter.CreateCounter<long>("portal.metering.unbilled",
+        description: "Usage records AWS will not bill (duplicate, expired), by reason; alert on any increase");
+    private static readonly Counter<long> UnbilledQuantity = Meter.CreateCounter<long>("portal.metering.unbilled.quantity",
+        description: "Units of usage AWS will not bill, by reason and dimension");
 
     /// <param name="subscriptionId">Only this subscription's records, including the hour still running (it is ending).</param>
     /// <param name="stillLeader">Asked between rounds; false stops sending (the lease was lost).</param>
@@ -86,6 +90,7 @@ public sealed class MeteringSender(IDbContextFactory<PortalDbContext> factory, I
             var answered = time.GetUtcNow();
             foreach (var (record, outcome) in outcomes.SelectMany(o => o.Results)) Apply(record, outcome, answered, total);
             total.Calls += outcomes.Sum(o => o.Calls);
+            AlertDuplicates(db, [.. outcomes.SelectMany(o => o.Results).Where(x => x.Outcome.Verdict == Verdict.Duplicate).Select(x => x.Record)], answered);
             await db.SaveChangesAsync(ct);
         }
         return total.ToSummary();
@@ -126,11 +131,38 @@ public sealed class MeteringSender(IDbContextFactory<PortalDbContext> factory, I
             });
         await db.SaveChangesAsync(ct);
         Records.Add(expired.Count, new KeyValuePair<string, object?>("status", "Expired"));
+        CountUnbilled(expired, "expired");
         logger.LogError("{Count} metering records of {Subscriptions} subscriptions expired and are not billed: AWS's metering window closed before they could be sent",
             expired.Count, expired.Select(r => r.SubscriptionId).Distinct().Count());
     }
 
     public const string ExpiredEvent = "subscription.metering-expired";
+    public const string DuplicateEvent = "subscription.metering-duplicate";
+
+    /// <summary>One alert per subscription (an audit event, hence a webhook), saved with the records' new status.</summary>
+    private void AlertDuplicates(PortalDbContext db, List<MeteringRecord> duplicates, DateTimeOffset now)
+    {
+        if (duplicates.Count == 0) return;
+        foreach (var g in duplicates.GroupBy(r => r.SubscriptionId))
+            db.AuditEvents.Add(new Audit.AuditEvent
+            {
+                Type = DuplicateEvent, OccurredAt = now, SubscriptionId = g.Key, Actor = "aws",
+                Details = Truncate($"{g.Count()} usage records not billed (AWS answered DuplicateRecord): " +
+                    string.Join(", ", g.OrderBy(r => r.HourStart).Select(r => $"{r.Dimension} {r.HourStart:u} x{r.Quantity}"))),
+            });
+        CountUnbilled(duplicates, "duplicate");
+        logger.LogError("{Count} metering records were not billed: AWS answered DuplicateRecord (it holds another quantity for the same customer, dimension and hour)",
+            duplicates.Count);
+    }
+
+    private static void CountUnbilled(List<MeteringRecord> records, string reason)
+    {
+        foreach (var g in records.GroupBy(r => r.Dimension))
+        {
+            Unbilled.Add(g.Count(), new KeyValuePair<string, object?>("reason", reason));
+            UnbilledQuantity.Add(g.Sum(r => r.Quantity), new KeyValuePair<string, object?>("reason", reason), new KeyValuePair<string, object?>("dimension", g.Key));
+        }
+    }
 
     private sealed record ChunkResult(List<(MeteringRecord Record, Outcome Outcome)> Results, int Calls);
 
@@ -154,7 +186,8 @@ public sealed class MeteringSender(IDbContextFactory<PortalDbContext> factory, I
                 results.Add((record, r.Status switch
                 {
                     UsageRecordResultStatus.Success => new Outcome(Verdict.Sent, r.MeteringRecordId),
-                    UsageRecordResultStatus.DuplicateRecord => new Outcome(Verdict.Duplicate, r.MeteringRecordId, "AWS already has a record for this customer, dimension and hour."),
+                    UsageRecordResultStatus.DuplicateRecord => new Outcome(Verdict.Duplicate, r.MeteringRecordId,
+                        "Not billed: AWS already holds another quantity for this customer, dimension and hour (DuplicateRecord)."),
                     UsageRecordResultStatus.CustomerNotSubscribed => new Outcome(Verdict.NotSubscribed, r.MeteringRecordId, "The customer is not subscribed."),
                     _ => new Outcome(Verdict.Retry, Error: $"Unknown status {r.Status}."),
                 }));
@@ -199,7 +232,14 @@ public sealed class MeteringSender(IDbContextFactory<PortalDbContext> factory, I
                 tally.Retrying++;
                 return;
             case Verdict.Sent: record.Status = MeteringStatus.Sent; tally.Sent++; break;
-            case Verdict.Duplicate: record.Status = MeteringStatus.Duplicate; tally.Duplicate++; break;
+            case Verdict.Duplicate:
+                // Not billed: AWS kept the quantity it had. Not "sent" either, so SentAt stays empty.
+                record.Status = MeteringStatus.Duplicate;
+                record.AwsMeteringRecordId = outcome.AwsId ?? record.AwsMeteringRecordId;
+                record.LastError = Truncate(outcome.Error);
+                tally.Duplicate++;
+                Records.Add(1, new KeyValuePair<string, object?>("status", record.Status.ToString()));
+                return;
             case Verdict.NotSubscribed: record.Status = MeteringStatus.CustomerNotSubscribed; tally.NotSubscribed++; break;
             case Verdict.Failed: record.Status = MeteringStatus.Failed; tally.Failed++; break;
         }
