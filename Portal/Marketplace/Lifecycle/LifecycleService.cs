@@ -105,6 +105,13 @@ public sealed class LifecycleService(IDbContextFactory<PortalDbContext> factory,
                     .SetProperty(s => s.EndedAt, s => s.EndedAt ?? ended), ct);
             if (moved != 1) return false;
         }
+        if (subscription.LicenseArn is null && n.LicenseArn is { } arn)
+        {
+            // A legacy row named by its customer identifier and, now, its license too: it gains the ARN (only if still
+            // without one), so later messages and usage records name the license.
+            await db.Subscriptions.Where(s => s.Id == subscription.Id && s.LicenseArn == null)
+                .ExecuteUpdateAsync(u => u.SetProperty(s => s.LicenseArn, arn).SetProperty(s => s.UpdatedAt, now), ct);
+        }
         n.SubscriptionId = subscription.Id;
         n.AppliedAt = now;
         n.Outcome = outcome.Reason;
@@ -123,11 +130,17 @@ public sealed class LifecycleService(IDbContextFactory<PortalDbContext> factory,
             ((n.LicenseArn != null && s.LicenseArn == n.LicenseArn) || (n.CustomerIdentifier != null && s.CustomerIdentifier == n.CustomerIdentifier) ||
              (n.CustomerAwsAccountId != null && s.CustomerAwsAccountId == n.CustomerAwsAccountId))).ToListAsync(ct);
         // An account can have an old, cancelled subscription beside the live one: the live one is meant.
-        return candidates.Where(s => Matches(n, s)).OrderBy(s => s.Status == SubscriptionStatus.Cancelled).ThenByDescending(s => s.CreatedAt).FirstOrDefault();
+        return candidates.Where(s => Matches(n, s)).OrderByDescending(s => n.LicenseArn is not null && s.LicenseArn == n.LicenseArn)
+            .ThenBy(s => s.Status == SubscriptionStatus.Cancelled).ThenByDescending(s => s.CreatedAt).FirstOrDefault();
     }
 
+    /// <summary>
+    /// The license decides; a message that names the license and the legacy customer identifier also reaches the row an
+    /// older integration stored by that identifier alone (which then gains the ARN).
+    /// </summary>
     private static bool Matches(MarketplaceNotification n, MarketplaceSubscription s) =>
         n.LicenseArn is not null ? s.LicenseArn == n.LicenseArn
+            || (s.LicenseArn is null && n.CustomerIdentifier is not null && s.CustomerIdentifier == n.CustomerIdentifier)
         : n.CustomerIdentifier is not null ? s.CustomerIdentifier == n.CustomerIdentifier
         : s.CustomerAwsAccountId == n.CustomerAwsAccountId;
 }

@@ -47,8 +47,9 @@ internal static class SimulatorOperations
         {
             ProductCode = license.ProductCode,
             CustomerAWSAccountId = license.AccountId,
-            // New integrations get the license ARN and no customer identifier; legacy ones the reverse.
-            LicenseArn = token.Legacy ? null : license.LicenseArn,
+            // New integrations get the license ARN and no customer identifier; legacy ones both, as AWS answers them now
+            // (https://docs.aws.amazon.com/marketplacemetering/latest/APIReference/API_ResolveCustomer.html).
+            LicenseArn = license.LicenseArn,
             CustomerIdentifier = token.Legacy ? license.CustomerIdentifier : null,
         });
     }

@@ -10,8 +10,11 @@ public sealed class MarketplaceSubscription
     public Guid Id { get; init; } = Guid.NewGuid();
     public required string ProductCode { get; init; }
     public required string CustomerAwsAccountId { get; init; }
-    /// <summary>Present for integrations made after AWS introduced license ARNs; the preferred key.</summary>
-    public string? LicenseArn { get; init; }
+    /// <summary>
+    /// The preferred key. AWS now returns it to older integrations too, so a row stored by <see cref="CustomerIdentifier"/>
+    /// alone gains it (once, never changed afterwards) when its customer lands again or a message names both.
+    /// </summary>
+    public string? LicenseArn { get; set; }
     /// <summary>Sent only to integrations older than the LicenseArn change.</summary>
     public string? CustomerIdentifier { get; init; }
     public OfferType OfferType { get; set; }
