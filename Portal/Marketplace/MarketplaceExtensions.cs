@@ -46,6 +46,7 @@ public static class MarketplaceExtensions
         builder.Services.AddScoped<SubscriptionRegistrar>();
         builder.Services.AddSingleton<Portal.Marketplace.Lifecycle.SnsSignatureVerifier>();
         builder.Services.AddScoped<Portal.Marketplace.Lifecycle.LifecycleService>();
+        builder.Services.AddScoped<Portal.Marketplace.Lifecycle.UnplacedNotifications>();
         builder.Services.AddScoped<Portal.Marketplace.Entitlements.EntitlementService>();
         builder.Services.AddScoped<Portal.Marketplace.Lifecycle.ISubscriptionObserver, Portal.Marketplace.Entitlements.EntitlementObserver>();
         builder.Services.AddHostedService<Portal.Marketplace.Entitlements.EntitlementRefreshWorker>();

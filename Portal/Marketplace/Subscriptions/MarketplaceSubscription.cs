@@ -17,6 +17,11 @@ public sealed class MarketplaceSubscription
     public string? LicenseArn { get; set; }
     /// <summary>Sent only to integrations older than the LicenseArn change.</summary>
     public string? CustomerIdentifier { get; init; }
+    /// <summary>
+    /// The AWS agreement behind the license. ResolveCustomer does not name it; a License event (which carries the
+    /// license and the agreement) links it, and agreement events (which name only the agreement) are placed by it.
+    /// </summary>
+    public string? AgreementId { get; set; }
     public OfferType OfferType { get; set; }
     public SubscriptionStatus Status { get; set; }
     public DateTimeOffset CreatedAt { get; init; }

@@ -458,6 +458,10 @@ namespace Portal.Data.Migrations.Postgres
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
 
+                    b.Property<string>("AgreementId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<DateTimeOffset?>("AppliedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -502,6 +506,8 @@ namespace Portal.Data.Migrations.Postgres
                     b.HasIndex("DedupKey")
                         .IsUnique();
 
+                    b.HasIndex("AgreementId", "AppliedAt");
+
                     b.HasIndex("ProductCode", "AppliedAt");
 
                     b.ToTable("MarketplaceNotifications", (string)null);
@@ -512,6 +518,10 @@ namespace Portal.Data.Migrations.Postgres
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
+
+                    b.Property<string>("AgreementId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
@@ -561,6 +571,11 @@ namespace Portal.Data.Migrations.Postgres
                         .HasColumnType("timestamp with time zone");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("AgreementId")
+                        .IsUnique()
+                        .HasDatabaseName("UX_Subscriptions_Agreement")
+                        .HasFilter("\"AgreementId\" IS NOT NULL");
 
                     b.HasIndex("CustomerAwsAccountId");
 

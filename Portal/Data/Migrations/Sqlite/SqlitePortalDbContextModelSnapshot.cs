@@ -447,6 +447,10 @@ namespace Portal.Data.Migrations.Sqlite
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("AgreementId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("AppliedAt")
                         .HasColumnType("INTEGER");
 
@@ -491,6 +495,8 @@ namespace Portal.Data.Migrations.Sqlite
                     b.HasIndex("DedupKey")
                         .IsUnique();
 
+                    b.HasIndex("AgreementId", "AppliedAt");
+
                     b.HasIndex("ProductCode", "AppliedAt");
 
                     b.ToTable("MarketplaceNotifications", (string)null);
@@ -500,6 +506,10 @@ namespace Portal.Data.Migrations.Sqlite
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AgreementId")
+                        .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
                     b.Property<long>("CreatedAt")
@@ -550,6 +560,11 @@ namespace Portal.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("AgreementId")
+                        .IsUnique()
+                        .HasDatabaseName("UX_Subscriptions_Agreement")
+                        .HasFilter("\"AgreementId\" IS NOT NULL");
 
                     b.HasIndex("CustomerAwsAccountId");
 
