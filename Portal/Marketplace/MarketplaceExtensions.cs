@@ -30,6 +30,8 @@ public static class MarketplaceExtensions
             .ValidateOnStart();
 
         builder.Services.AddSingleton<MarketplaceEndpointResolver>();
+        builder.Services.AddSingleton<AwsCredentialsStatus>();
+        builder.Services.AddHealthChecks().AddCheck<AwsCredentialsHealthCheck>("aws-credentials", tags: ["ready"]);
         builder.Services.AddSingleton<IAwsCredentialSource>(sp =>
             sp.GetRequiredService<IOptions<MarketplaceOptions>>().Value.Mode == MarketplaceMode.Simulator
                 ? new StaticCredentialSource(new BasicAWSCredentials(SimulatorEndpoints.AccessKeyId, SimulatorEndpoints.SecretAccessKey))

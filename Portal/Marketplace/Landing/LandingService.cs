@@ -35,7 +35,23 @@ public sealed class LandingService(
             return new LandingResult.Failed(LandingProblem.Unavailable);
         }
         catch (InvalidTokenException) { return Fail(LandingProblem.InvalidToken, "invalid"); }
-        catch (ExpiredTokenException) { return Fail(LandingProblem.ExpiredToken, "expired"); }
+        catch (ExpiredCredentialsException)
+        {
+            // The portal's own keys, not the buyer's link (AwsCredentialsStatus logs it for the operator and /health/ready).
+            logger.LogError("ResolveCustomer refused the portal's AWS credentials as expired; the buyer is told AWS is unavailable");
+            return new LandingResult.Failed(LandingProblem.Unavailable);
+        }
+        catch (ExpiredTokenException)
+        {
+            // The same buyer submitted the same link again (a refresh, the back button) after AWS stopped accepting
+            // it: their browser already holds the session that link started, so they continue there.
+            if (await ResumableAsync(token, browserSessionId, ct) is { } resumed)
+            {
+                logger.LogInformation("An expired registration token was resubmitted by the browser holding its session; resumed");
+                return new LandingResult.Started(resumed);
+            }
+            return Fail(LandingProblem.ExpiredToken, "expired");
+        }
         catch (DisabledApiException ex)
         {
             logger.LogError("ResolveCustomer answered DisabledApiException ({Message}): the Metering API is disabled for this " +
@@ -96,6 +112,14 @@ public sealed class LandingService(
     /// </summary>
     private static OfferType DetectOffer(MarketplaceProduct product) =>
         product.PricingModel == PricingModel.Payg ? OfferType.Payg : OfferType.Contract;
+
+    private async Task<Guid?> ResumableAsync(string token, Guid? browserSessionId, CancellationToken ct)
+    {
+        if (browserSessionId is not { } id) return null;
+        var hash = HashToken(token);
+        await using var db = factory.CreateDbContext();
+        return await db.OnboardingSessions.AsNoTracking().Where(s => s.Id == id && s.TokenHash == hash).Select(s => (Guid?)s.Id).FirstOrDefaultAsync(ct);
+    }
 
     private LandingResult Fail(LandingProblem problem, string what)
     {
