@@ -69,6 +69,11 @@ public sealed class MeteringLease
     public required string Name { get; init; }
     public required string Holder { get; set; }
     public DateTimeOffset ExpiresAt { get; set; }
+    /// <summary>
+    /// The fencing token: raised whenever the lease changes hands (or lapses), so a holder that lost it and got it
+    /// back, or an old in-flight round, can tell its writes belong to a lease that no longer exists.
+    /// </summary>
+    public long Generation { get; set; }
 }
 
 internal sealed class UsageEventConfiguration : IEntityTypeConfiguration<UsageEvent>

@@ -27,7 +27,13 @@ public sealed class MeteringSender(IDbContextFactory<PortalDbContext> factory, I
 
     /// <param name="subscriptionId">Only this subscription's records, including the hour still running (it is ending).</param>
     /// <param name="stillLeader">Asked between rounds; false stops sending (the lease was lost).</param>
-    public async Task<SendSummary> SendDueAsync(Guid? subscriptionId = null, Func<CancellationToken, Task<bool>>? stillLeader = null, CancellationToken ct = default)
+    /// <param name="fenced">
+    /// Asked inside the transaction of every write (freezing a round, storing AWS's answers): false means the lease
+    /// was lost meanwhile, perhaps during a long throttled round, and nothing is written (the new holder re-sends the
+    /// frozen records unchanged, which AWS treats as the same records).
+    /// </param>
+    public async Task<SendSummary> SendDueAsync(Guid? subscriptionId = null, Func<CancellationToken, Task<bool>>? stillLeader = null,
+        Func<PortalDbContext, CancellationToken, Task<bool>>? fenced = null, CancellationToken ct = default)
     {
         var total = new Tally();
         total.Expired = await ExpireAsync(ct);
@@ -74,8 +80,13 @@ public sealed class MeteringSender(IDbContextFactory<PortalDbContext> factory, I
             // Freeze before the first call (one statement): from here on the record's quantity never changes.
             var pending = round.Where(r => r.Status == MeteringStatus.Pending).Select(r => r.Id).ToList();
             if (pending.Count > 0)
+            {
+                await using var freeze = await db.Database.BeginTransactionAsync(ct);
+                if (fenced is not null && !await fenced(db, ct)) { await freeze.RollbackAsync(ct); break; }
                 await db.MeteringRecords.Where(r => pending.Contains(r.Id) && r.Status == MeteringStatus.Pending)
                     .ExecuteUpdateAsync(u => u.SetProperty(r => r.Status, MeteringStatus.Sending), ct);
+                await freeze.CommitAsync(ct);
+            }
             foreach (var r in round) r.Status = MeteringStatus.Sending;
             db.ChangeTracker.AcceptAllChanges(); // the database already says so
 
@@ -91,7 +102,15 @@ public sealed class MeteringSender(IDbContextFactory<PortalDbContext> factory, I
             foreach (var (record, outcome) in outcomes.SelectMany(o => o.Results)) Apply(record, outcome, answered, total);
             total.Calls += outcomes.Sum(o => o.Calls);
             AlertDuplicates(db, [.. outcomes.SelectMany(o => o.Results).Where(x => x.Outcome.Verdict == Verdict.Duplicate).Select(x => x.Record)], answered);
+            await using var store = await db.Database.BeginTransactionAsync(ct);
+            if (fenced is not null && !await fenced(db, ct))
+            {
+                await store.RollbackAsync(ct);
+                logger.LogWarning("The metering lease was lost during a round; its answers are not stored (the new holder re-sends those records unchanged)");
+                break;
+            }
             await db.SaveChangesAsync(ct);
+            await store.CommitAsync(ct);
         }
         return total.ToSummary();
     }

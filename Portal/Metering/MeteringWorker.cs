@@ -60,6 +60,10 @@ public sealed class MeteringWorker(IServiceScopeFactory scopes, LeaseService lea
         var aggregator = scope.ServiceProvider.GetRequiredService<MeteringAggregator>();
         var sender = scope.ServiceProvider.GetRequiredService<MeteringSender>();
         Task<bool> Renew(CancellationToken c) => lease.TryAcquireAsync(LeaseName, options.Value.LeaseDuration, c);
+        // The fence of the lease as this pass holds it (just renewed): a write after it changed hands is refused.
+        var fence = await Renew(ct) ? lease.Fence(LeaseName) : null;
+        Task<bool> Fenced(PortalDbContext db, CancellationToken c) =>
+            fence is null ? Task.FromResult(true) : lease.HoldsAsync(db, fence, options.Value.LeaseDuration, c);
 
         await using (var db = scope.ServiceProvider.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContext())
         {
@@ -73,7 +77,7 @@ public sealed class MeteringWorker(IServiceScopeFactory scopes, LeaseService lea
             foreach (var id in ending)
             {
                 await aggregator.AggregateAsync(id, ct);
-                await sender.SendDueAsync(id, Renew, ct);
+                await sender.SendDueAsync(id, Renew, Fenced, ct);
             }
         }
         if (full) await aggregator.AggregateAsync(ct: ct);
@@ -83,7 +87,7 @@ public sealed class MeteringWorker(IServiceScopeFactory scopes, LeaseService lea
             var urgent = MeteringWindow.UrgentBefore(now, MeteringWindow.NextFullPass(now, options.Value.Interval), LightPass, options.Value);
             if (urgent > MeteringClock.HourOf(now - options.Value.Window)) await aggregator.AggregateBeforeAsync(urgent, ct);
         }
-        return await sender.SendDueAsync(stillLeader: Renew, ct: ct);
+        return await sender.SendDueAsync(stillLeader: Renew, fenced: Fenced, ct: ct);
     }
 }
 

@@ -664,6 +664,9 @@ namespace Portal.Data.Migrations.Postgres
                     b.Property<DateTimeOffset>("ExpiresAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<long>("Generation")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("Holder")
                         .IsRequired()
                         .HasMaxLength(128)

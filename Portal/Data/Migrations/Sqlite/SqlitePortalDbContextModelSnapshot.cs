@@ -653,6 +653,9 @@ namespace Portal.Data.Migrations.Sqlite
                     b.Property<long>("ExpiresAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long>("Generation")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Holder")
                         .IsRequired()
                         .HasMaxLength(128)
