@@ -24,6 +24,9 @@ internal sealed class MarketplaceSubscriptionConfiguration : IEntityTypeConfigur
             .HasFilter("\"LicenseArn\" IS NULL AND \"CustomerIdentifier\" IS NOT NULL")
             .HasDatabaseName("UX_Subscriptions_Product_Customer");
         b.HasIndex(s => s.CustomerAwsAccountId);
+        b.Property(s => s.AgreementId).HasMaxLength(64);
+        // An agreement is one purchase: it belongs to exactly one subscription.
+        b.HasIndex(s => s.AgreementId).IsUnique().HasFilter("\"AgreementId\" IS NOT NULL").HasDatabaseName("UX_Subscriptions_Agreement");
         // One subscription per organization, and (FLOWS.md) one linked PAYG subscription per AWS account and product.
         b.HasIndex(s => s.OrganizationId).IsUnique().HasFilter("\"OrganizationId\" IS NOT NULL")
             .HasDatabaseName("UX_Subscriptions_Organization");
@@ -35,6 +38,9 @@ internal sealed class MarketplaceSubscriptionConfiguration : IEntityTypeConfigur
         // Without either key AWS gave us nothing to bill against: refuse such a row outright.
         b.ToTable(t => t.HasCheckConstraint("CK_Subscriptions_HasKey",
             "\"LicenseArn\" IS NOT NULL OR \"CustomerIdentifier\" IS NOT NULL"));
+        // Nothing revives an ended agreement: once it has an end, it is ending or cancelled.
+        b.ToTable(t => t.HasCheckConstraint("CK_Subscriptions_EndedIsEnding",
+            "\"EndedAt\" IS NULL OR \"Status\" IN ('PendingCancellation', 'Cancelled')"));
     }
 }
 

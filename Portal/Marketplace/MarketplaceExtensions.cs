@@ -30,6 +30,8 @@ public static class MarketplaceExtensions
             .ValidateOnStart();
 
         builder.Services.AddSingleton<MarketplaceEndpointResolver>();
+        builder.Services.AddSingleton<AwsCredentialsStatus>();
+        builder.Services.AddHealthChecks().AddCheck<AwsCredentialsHealthCheck>("aws-credentials", tags: ["ready"]);
         builder.Services.AddSingleton<IAwsCredentialSource>(sp =>
             sp.GetRequiredService<IOptions<MarketplaceOptions>>().Value.Mode == MarketplaceMode.Simulator
                 ? new StaticCredentialSource(new BasicAWSCredentials(SimulatorEndpoints.AccessKeyId, SimulatorEndpoints.SecretAccessKey))
@@ -46,6 +48,7 @@ public static class MarketplaceExtensions
         builder.Services.AddScoped<SubscriptionRegistrar>();
         builder.Services.AddSingleton<Portal.Marketplace.Lifecycle.SnsSignatureVerifier>();
         builder.Services.AddScoped<Portal.Marketplace.Lifecycle.LifecycleService>();
+        builder.Services.AddScoped<Portal.Marketplace.Lifecycle.UnplacedNotifications>();
         builder.Services.AddScoped<Portal.Marketplace.Entitlements.EntitlementService>();
         builder.Services.AddScoped<Portal.Marketplace.Lifecycle.ISubscriptionObserver, Portal.Marketplace.Entitlements.EntitlementObserver>();
         builder.Services.AddHostedService<Portal.Marketplace.Entitlements.EntitlementRefreshWorker>();

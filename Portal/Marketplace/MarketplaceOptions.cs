@@ -16,6 +16,18 @@ public sealed class MarketplaceOptions
     [Required, RegularExpression(@"^[a-z]{2}(-[a-z]+)+-\d$", ErrorMessage = "Marketplace:Region must be an AWS region name such as us-east-1.")]
     public string Region { get; set; } = "us-east-1";
 
+    /// <summary>
+    /// Region of the Entitlement Service (GetEntitlements), which AWS documents in us-east-1 only (China:
+    /// cn-northwest-1), while BatchMeterUsage runs in many regions. Unset: us-east-1, or cn-northwest-1 when
+    /// <see cref="Region"/> is a China region.
+    /// https://docs.aws.amazon.com/marketplaceentitlement/latest/APIReference/Welcome.html
+    /// </summary>
+    [RegularExpression(@"^[a-z]{2}(-[a-z]+)+-\d$", ErrorMessage = "Marketplace:EntitlementRegion must be an AWS region name such as us-east-1.")]
+    public string? EntitlementRegion { get; set; }
+
+    public string EffectiveEntitlementRegion => EntitlementRegion is { Length: > 0 } r ? r
+        : Aws.MarketplaceEndpoints.IsChinaRegion(Region) ? "cn-northwest-1" : "us-east-1";
+
     [Url] public string? MeteringEndpoint { get; set; }
     [Url] public string? EntitlementEndpoint { get; set; }
 

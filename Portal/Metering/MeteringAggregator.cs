@@ -13,23 +13,29 @@ public sealed class MeteringAggregator(IDbContextFactory<PortalDbContext> factor
     ILogger<MeteringAggregator> logger)
 {
     /// <summary>Aggregates the events of closed hours; with <paramref name="subscriptionId"/>, all of that subscription's (it is ending).</summary>
-    public async Task<int> AggregateAsync(Guid? subscriptionId = null, CancellationToken ct = default)
+    public Task<int> AggregateAsync(Guid? subscriptionId = null, CancellationToken ct = default) => AggregateCoreAsync(subscriptionId, null, ct);
+
+    /// <summary>Aggregates only the events of hours before <paramref name="before"/> (closed hours whose cutoff is near).</summary>
+    public Task<int> AggregateBeforeAsync(DateTimeOffset before, CancellationToken ct = default) => AggregateCoreAsync(null, before, ct);
+
+    private async Task<int> AggregateCoreAsync(Guid? subscriptionId, DateTimeOffset? before, CancellationToken ct)
     {
         var total = 0;
         while (true)
         {
-            var counted = await AggregateChunkAsync(subscriptionId, ct);
+            var counted = await AggregateChunkAsync(subscriptionId, before, ct);
             if (counted == 0) return total;
             total += counted;
         }
     }
 
-    private async Task<int> AggregateChunkAsync(Guid? subscriptionId, CancellationToken ct)
+    private async Task<int> AggregateChunkAsync(Guid? subscriptionId, DateTimeOffset? before, CancellationToken ct)
     {
         var currentHour = MeteringClock.HourOf(time.GetUtcNow());
+        var upTo = before is { } b && b < currentHour ? b : currentHour;
         await using var db = factory.CreateDbContext();
         var unclaimed = db.UsageEvents.Where(e => e.BatchId == null);
-        unclaimed = subscriptionId is { } only ? unclaimed.Where(e => e.SubscriptionId == only) : unclaimed.Where(e => e.OccurredAt < currentHour);
+        unclaimed = subscriptionId is { } only ? unclaimed.Where(e => e.SubscriptionId == only) : unclaimed.Where(e => e.OccurredAt < upTo);
         var ids = await unclaimed.OrderBy(e => e.Id).Select(e => e.Id).Take(options.Value.AggregationChunk).ToListAsync(ct);
         if (ids.Count == 0) return 0;
 
@@ -53,13 +59,28 @@ public sealed class MeteringAggregator(IDbContextFactory<PortalDbContext> factor
             // A record already sent cannot grow (AWS would call the change a duplicate): late usage goes to the
             // newest hour still open, so it is billed a little later rather than never.
             var hour = g.Hour;
-            while (records.TryGetValue((g.SubscriptionId, g.Dimension, hour), out var frozen) && frozen.Status != MeteringStatus.Pending)
-                hour = hour < currentHour.AddHours(-1) ? currentHour.AddHours(-1) : hour.AddHours(1);
-            if (records.TryGetValue((g.SubscriptionId, g.Dimension, hour), out var open))
+            var added = false;
+            while (true)
             {
-                open.Quantity += g.Quantity;
-                continue;
+                while (records.TryGetValue((g.SubscriptionId, g.Dimension, hour), out var frozen) && frozen.Status != MeteringStatus.Pending)
+                    hour = hour < currentHour.AddHours(-1) ? currentHour.AddHours(-1) : hour.AddHours(1);
+                if (!records.TryGetValue((g.SubscriptionId, g.Dimension, hour), out var open)) break;
+                if (db.Entry(open).State == EntityState.Added)
+                {
+                    open.Quantity += g.Quantity; // written by this pass's SaveChanges
+                    added = true;
+                    break;
+                }
+                // Only while it is still open, in SQL: a sender (maybe another instance's) may have frozen it since it
+                // was read, and a frozen record must never change. Then the usage goes to a later hour, as above.
+                var id = open.Id;
+                var grew = await db.MeteringRecords.Where(r => r.Id == id && r.Status == MeteringStatus.Pending)
+                    .ExecuteUpdateAsync(u => u.SetProperty(r => r.Quantity, r => r.Quantity + g.Quantity), ct);
+                if (grew == 1) { added = true; break; }
+                open.Status = MeteringStatus.Sending; // seen frozen: look further on
+                db.Entry(open).State = EntityState.Unchanged;
             }
+            if (added) continue;
             var s = subscriptions[g.SubscriptionId];
             var record = new MeteringRecord
             {

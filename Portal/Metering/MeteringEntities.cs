@@ -29,7 +29,11 @@ public enum MeteringStatus
     /// <summary>Frozen and (perhaps) sent; waiting for AWS's answer. A record is only ever re-sent identically.</summary>
     Sending = 1,
     Sent = 2,
-    /// <summary>AWS already had this customer, dimension and hour: counted as sent, shown to the operator.</summary>
+    /// <summary>
+    /// AWS answered DuplicateRecord: it already holds another quantity for this customer, dimension and hour and did
+    /// not honor this one, so this usage is not billed. Revenue not collected: counted, alerted, shown to the operator.
+    /// https://docs.aws.amazon.com/marketplace/latest/APIReference/API_marketplace-metering_UsageRecordResult.html
+    /// </summary>
     Duplicate = 3,
     CustomerNotSubscribed = 4,
     /// <summary>Older than AWS accepts: never sent, flagged for the operator.</summary>
@@ -65,6 +69,11 @@ public sealed class MeteringLease
     public required string Name { get; init; }
     public required string Holder { get; set; }
     public DateTimeOffset ExpiresAt { get; set; }
+    /// <summary>
+    /// The fencing token: raised whenever the lease changes hands (or lapses), so a holder that lost it and got it
+    /// back, or an old in-flight round, can tell its writes belong to a lease that no longer exists.
+    /// </summary>
+    public long Generation { get; set; }
 }
 
 internal sealed class UsageEventConfiguration : IEntityTypeConfiguration<UsageEvent>

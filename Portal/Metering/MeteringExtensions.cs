@@ -12,6 +12,7 @@ public static class MeteringExtensions
         builder.Services.AddSingleton<LeaseService>();
         builder.Services.AddTransient<MeteringAggregator>();
         builder.Services.AddTransient<MeteringSender>();
+        builder.Services.AddScoped<MeteringAttention>();
         builder.Services.AddSingleton<MeteringWorker>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<MeteringWorker>());
         builder.Services.AddScoped<Portal.Marketplace.Lifecycle.ISubscriptionObserver, MeteringObserver>();

@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Portal.Metering;
 
-public sealed class MeteringOptions
+public sealed class MeteringOptions : IValidatableObject
 {
     public const string SectionName = "Metering";
 
@@ -13,16 +13,23 @@ public sealed class MeteringOptions
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00", ErrorMessage = "Metering:Interval must be between 1 second and 1 day.")]
     public TimeSpan Interval { get; set; } = TimeSpan.FromHours(1);
 
-    /// <summary>How old a usage hour AWS still accepts. Older records are flagged for the operator, never sent.</summary>
+    /// <summary>How old a usage hour AWS still accepts (24 hours in the current API model). Older records are flagged, never sent.</summary>
     [Range(typeof(TimeSpan), "00:10:00", "7.00:00:00", ErrorMessage = "Metering:Window must be between 10 minutes and 7 days.")]
     public TimeSpan Window { get; set; } = TimeSpan.FromHours(24);
 
     /// <summary>
-    /// AWS bills by calendar month: usage of a month that has ended is sent only within this grace after it ended,
-    /// whatever <see cref="Window"/> says, so it is never refused against a closed bill.
+    /// AWS bills by calendar month: usage of a month that has ended is accepted only until this long after it ended
+    /// (06:00 UTC on the 1st), whatever <see cref="Window"/> says. See <see cref="MeteringWindow"/>.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00", ErrorMessage = "Metering:MonthEndGrace must be between 0 and 1 day.")]
-    public TimeSpan MonthEndGrace { get; set; } = TimeSpan.FromHours(1);
+    public TimeSpan MonthEndGrace { get; set; } = TimeSpan.FromHours(6);
+
+    /// <summary>
+    /// A record closer than this to AWS's cutoff is not put into a batch (it could cross the cutoff on the way and make
+    /// AWS refuse the whole batch): it is flagged Expired and alerted instead. Covers a round of calls with retries.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:01:00", "02:00:00", ErrorMessage = "Metering:SendMargin must be between 1 minute and 2 hours.")]
+    public TimeSpan SendMargin { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>First retry delay after throttling or unprocessed records; doubles up to <see cref="MaxRetryDelay"/>.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")] public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(30);
@@ -39,4 +46,13 @@ public sealed class MeteringOptions
 
     /// <summary>BatchMeterUsage calls in flight at once (each carries up to 25 records).</summary>
     [Range(1, 32)] public int Concurrency { get; set; } = 4;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        // A month's closing hour closes at 00:00 on the 1st and can be sent until the grace minus the margin: that span must exist.
+        if (SendMargin >= MonthEndGrace)
+            yield return new ValidationResult("Metering:SendMargin must be shorter than Metering:MonthEndGrace, or a month's last hour could never be sent.", [nameof(SendMargin)]);
+        if (SendMargin + TimeSpan.FromHours(1) >= Window)
+            yield return new ValidationResult("Metering:SendMargin plus one hour must be shorter than Metering:Window.", [nameof(SendMargin)]);
+    }
 }

@@ -20,10 +20,20 @@ public sealed class MeteringSender(IDbContextFactory<PortalDbContext> factory, I
     private static readonly Meter Meter = new("Portal.Metering");
     private static readonly Counter<long> Calls = Meter.CreateCounter<long>("portal.metering.calls");
     private static readonly Counter<long> Records = Meter.CreateCounter<long>("portal.metering.records", description: "Records by final status");
+    private static readonly Counter<long> Unbilled = Meter.CreateCounter<long>("portal.metering.unbilled",
+        description: "Usage records AWS will not bill (duplicate, expired), by reason; alert on any increase");
+    private static readonly Counter<long> UnbilledQuantity = Meter.CreateCounter<long>("portal.metering.unbilled.quantity",
+        description: "Units of usage AWS will not bill, by reason and dimension");
 
     /// <param name="subscriptionId">Only this subscription's records, including the hour still running (it is ending).</param>
     /// <param name="stillLeader">Asked between rounds; false stops sending (the lease was lost).</param>
-    public async Task<SendSummary> SendDueAsync(Guid? subscriptionId = null, Func<CancellationToken, Task<bool>>? stillLeader = null, CancellationToken ct = default)
+    /// <param name="fenced">
+    /// Asked inside the transaction of every write (freezing a round, storing AWS's answers): false means the lease
+    /// was lost meanwhile, perhaps during a long throttled round, and nothing is written (the new holder re-sends the
+    /// frozen records unchanged, which AWS treats as the same records).
+    /// </param>
+    public async Task<SendSummary> SendDueAsync(Guid? subscriptionId = null, Func<CancellationToken, Task<bool>>? stillLeader = null,
+        Func<PortalDbContext, CancellationToken, Task<bool>>? fenced = null, CancellationToken ct = default)
     {
         var total = new Tally();
         total.Expired = await ExpireAsync(ct);
@@ -48,6 +58,17 @@ public sealed class MeteringSender(IDbContextFactory<PortalDbContext> factory, I
             if (round.Count == 0) continue;
             round = [.. round.OrderBy(r => r.HourStart).ThenBy(r => r.ProductCode)];
 
+            // Rounds take time: what was sendable at the start of the pass may be too close to its cutoff now.
+            var roundStart = time.GetUtcNow();
+            var late = round.Where(r => !MeteringWindow.CanSend(r.HourStart, roundStart, options.Value)).ToList();
+            foreach (var r in late) Expire(r, roundStart);
+            if (late.Count > 0)
+            {
+                await SaveExpiredAsync(db, late, roundStart, ct);
+                total.Expired += late.Count;
+                round.RemoveAll(r => r.Status == MeteringStatus.Expired);
+            }
+
             foreach (var r in round.Where(r => r.Quantity > int.MaxValue))
             {
                 r.Status = MeteringStatus.Failed; // AWS takes at most 2^31-1 per record; the operator must split it
@@ -59,8 +80,13 @@ public sealed class MeteringSender(IDbContextFactory<PortalDbContext> factory, I
             // Freeze before the first call (one statement): from here on the record's quantity never changes.
             var pending = round.Where(r => r.Status == MeteringStatus.Pending).Select(r => r.Id).ToList();
             if (pending.Count > 0)
+            {
+                await using var freeze = await db.Database.BeginTransactionAsync(ct);
+                if (fenced is not null && !await fenced(db, ct)) { await freeze.RollbackAsync(ct); break; }
                 await db.MeteringRecords.Where(r => pending.Contains(r.Id) && r.Status == MeteringStatus.Pending)
                     .ExecuteUpdateAsync(u => u.SetProperty(r => r.Status, MeteringStatus.Sending), ct);
+                await freeze.CommitAsync(ct);
+            }
             foreach (var r in round) r.Status = MeteringStatus.Sending;
             db.ChangeTracker.AcceptAllChanges(); // the database already says so
 
@@ -75,34 +101,86 @@ public sealed class MeteringSender(IDbContextFactory<PortalDbContext> factory, I
             var answered = time.GetUtcNow();
             foreach (var (record, outcome) in outcomes.SelectMany(o => o.Results)) Apply(record, outcome, answered, total);
             total.Calls += outcomes.Sum(o => o.Calls);
+            AlertDuplicates(db, [.. outcomes.SelectMany(o => o.Results).Where(x => x.Outcome.Verdict == Verdict.Duplicate).Select(x => x.Record)], answered);
+            await using var store = await db.Database.BeginTransactionAsync(ct);
+            if (fenced is not null && !await fenced(db, ct))
+            {
+                await store.RollbackAsync(ct);
+                logger.LogWarning("The metering lease was lost during a round; its answers are not stored (the new holder re-sends those records unchanged)");
+                break;
+            }
             await db.SaveChangesAsync(ct);
+            await store.CommitAsync(ct);
         }
         return total.ToSummary();
     }
 
-    /// <summary>Flags records AWS would refuse as too old; they stay for the operator to see, never sent.</summary>
+    /// <summary>
+    /// Flags records AWS would refuse (or could refuse by the time they arrive) before they reach a batch: one such
+    /// record would make AWS refuse the whole batch. They stay for the operator, with an alert, and are never sent.
+    /// </summary>
     private async Task<int> ExpireAsync(CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        var o = options.Value;
-        var tooOld = now - o.Window;
-        var monthStart = new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero);
-        var monthClosed = now >= monthStart + o.MonthEndGrace;
+        var (age, month) = MeteringWindow.UnsendableBounds(now, options.Value);
         await using var db = factory.CreateDbContext();
         var expired = await db.MeteringRecords.Where(r => (r.Status == MeteringStatus.Pending || r.Status == MeteringStatus.Sending)
-            && (r.HourStart <= tooOld || (monthClosed && r.HourStart < monthStart))).ToListAsync(ct);
-        foreach (var r in expired)
-        {
-            r.Status = MeteringStatus.Expired;
-            r.LastError = $"Not sent: hour {r.HourStart:u} is outside AWS's metering window at {now:u}.";
-        }
-        if (expired.Count > 0)
-        {
-            await db.SaveChangesAsync(ct);
-            Records.Add(expired.Count, new KeyValuePair<string, object?>("status", "Expired"));
-            logger.LogWarning("{Count} metering records are older than AWS accepts and were flagged, not sent", expired.Count);
-        }
+            && (r.HourStart <= age || r.HourStart < month)).ToListAsync(ct);
+        foreach (var r in expired) Expire(r, now);
+        await SaveExpiredAsync(db, expired, now, ct);
         return expired.Count;
+    }
+
+    private void Expire(MeteringRecord r, DateTimeOffset now)
+    {
+        r.Status = MeteringStatus.Expired;
+        r.LastError = $"Not sent, outside AWS's metering window: AWS takes hour {r.HourStart:u} only until {MeteringWindow.Deadline(r.HourStart, options.Value):u}, too close at {now:u}.";
+    }
+
+    /// <summary>Saves expired records with one alert per subscription (an audit event, hence a webhook): usage that will not be billed.</summary>
+    private async Task SaveExpiredAsync(PortalDbContext db, List<MeteringRecord> expired, DateTimeOffset now, CancellationToken ct)
+    {
+        if (expired.Count == 0) return;
+        foreach (var g in expired.GroupBy(r => r.SubscriptionId))
+            db.AuditEvents.Add(new Audit.AuditEvent
+            {
+                Type = ExpiredEvent, OccurredAt = now, SubscriptionId = g.Key, Actor = "system",
+                Details = Truncate($"{g.Count()} usage records not billed (AWS's metering window closed): " +
+                    string.Join(", ", g.OrderBy(r => r.HourStart).Select(r => $"{r.Dimension} {r.HourStart:u} x{r.Quantity}"))),
+            });
+        await db.SaveChangesAsync(ct);
+        Records.Add(expired.Count, new KeyValuePair<string, object?>("status", "Expired"));
+        CountUnbilled(expired, "expired");
+        logger.LogError("{Count} metering records of {Subscriptions} subscriptions expired and are not billed: AWS's metering window closed before they could be sent",
+            expired.Count, expired.Select(r => r.SubscriptionId).Distinct().Count());
+    }
+
+    public const string ExpiredEvent = "subscription.metering-expired";
+    public const string DuplicateEvent = "subscription.metering-duplicate";
+
+    /// <summary>One alert per subscription (an audit event, hence a webhook), saved with the records' new status.</summary>
+    private void AlertDuplicates(PortalDbContext db, List<MeteringRecord> duplicates, DateTimeOffset now)
+    {
+        if (duplicates.Count == 0) return;
+        foreach (var g in duplicates.GroupBy(r => r.SubscriptionId))
+            db.AuditEvents.Add(new Audit.AuditEvent
+            {
+                Type = DuplicateEvent, OccurredAt = now, SubscriptionId = g.Key, Actor = "aws",
+                Details = Truncate($"{g.Count()} usage records not billed (AWS answered DuplicateRecord): " +
+                    string.Join(", ", g.OrderBy(r => r.HourStart).Select(r => $"{r.Dimension} {r.HourStart:u} x{r.Quantity}"))),
+            });
+        CountUnbilled(duplicates, "duplicate");
+        logger.LogError("{Count} metering records were not billed: AWS answered DuplicateRecord (it holds another quantity for the same customer, dimension and hour)",
+            duplicates.Count);
+    }
+
+    private static void CountUnbilled(List<MeteringRecord> records, string reason)
+    {
+        foreach (var g in records.GroupBy(r => r.Dimension))
+        {
+            Unbilled.Add(g.Count(), new KeyValuePair<string, object?>("reason", reason));
+            UnbilledQuantity.Add(g.Sum(r => r.Quantity), new KeyValuePair<string, object?>("reason", reason), new KeyValuePair<string, object?>("dimension", g.Key));
+        }
     }
 
     private sealed record ChunkResult(List<(MeteringRecord Record, Outcome Outcome)> Results, int Calls);
@@ -127,7 +205,8 @@ public sealed class MeteringSender(IDbContextFactory<PortalDbContext> factory, I
                 results.Add((record, r.Status switch
                 {
                     UsageRecordResultStatus.Success => new Outcome(Verdict.Sent, r.MeteringRecordId),
-                    UsageRecordResultStatus.DuplicateRecord => new Outcome(Verdict.Duplicate, r.MeteringRecordId, "AWS already has a record for this customer, dimension and hour."),
+                    UsageRecordResultStatus.DuplicateRecord => new Outcome(Verdict.Duplicate, r.MeteringRecordId,
+                        "Not billed: AWS already holds another quantity for this customer, dimension and hour (DuplicateRecord)."),
                     UsageRecordResultStatus.CustomerNotSubscribed => new Outcome(Verdict.NotSubscribed, r.MeteringRecordId, "The customer is not subscribed."),
                     _ => new Outcome(Verdict.Retry, Error: $"Unknown status {r.Status}."),
                 }));
@@ -164,12 +243,22 @@ public sealed class MeteringSender(IDbContextFactory<PortalDbContext> factory, I
             case Verdict.Retry:
                 var o = options.Value;
                 var delay = TimeSpan.FromTicks(Math.Min(o.MaxRetryDelay.Ticks, o.RetryBaseDelay.Ticks * (1L << Math.Min(record.Attempts - 1, 20))));
-                record.NextAttemptAt = now + delay * (0.8 + Random.Shared.NextDouble() * 0.4);
+                var next = now + delay * (0.8 + Random.Shared.NextDouble() * 0.4);
+                // Backing off past the record's last chance to be sent would lose it: try once more before then.
+                var lastChance = MeteringWindow.LastSend(record.HourStart, o) - TimeSpan.FromMinutes(1);
+                record.NextAttemptAt = next < lastChance ? next : (lastChance > now ? lastChance : now);
                 record.LastError = Truncate(outcome.Error);
                 tally.Retrying++;
                 return;
             case Verdict.Sent: record.Status = MeteringStatus.Sent; tally.Sent++; break;
-            case Verdict.Duplicate: record.Status = MeteringStatus.Duplicate; tally.Duplicate++; break;
+            case Verdict.Duplicate:
+                // Not billed: AWS kept the quantity it had. Not "sent" either, so SentAt stays empty.
+                record.Status = MeteringStatus.Duplicate;
+                record.AwsMeteringRecordId = outcome.AwsId ?? record.AwsMeteringRecordId;
+                record.LastError = Truncate(outcome.Error);
+                tally.Duplicate++;
+                Records.Add(1, new KeyValuePair<string, object?>("status", record.Status.ToString()));
+                return;
             case Verdict.NotSubscribed: record.Status = MeteringStatus.CustomerNotSubscribed; tally.NotSubscribed++; break;
             case Verdict.Failed: record.Status = MeteringStatus.Failed; tally.Failed++; break;
         }

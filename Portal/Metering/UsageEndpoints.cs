@@ -56,6 +56,8 @@ public static class UsageEndpoints
             UsageOutcome.InvalidDimension => Problem(StatusCodes.Status422UnprocessableEntity, "invalid-dimension", "The dimension is not one of the product's metering dimensions."),
             UsageOutcome.InvalidQuantity => Problem(StatusCodes.Status422UnprocessableEntity, "invalid-quantity", "quantity must be a whole number from 0 to 2147483647."),
             UsageOutcome.InvalidIdempotencyKey => Problem(StatusCodes.Status422UnprocessableEntity, "invalid-idempotency-key", "The idempotency key must be 1 to 128 printable characters."),
+            UsageOutcome.TooLateToBill => Problem(StatusCodes.Status422UnprocessableEntity, "too-late-to-bill",
+                $"AWS bills usage of this hour only if it arrives before {result.BillableUntil:yyyy-MM-ddTHH:mm:ssZ} (24 hours after it, and a month's usage until 06:00 UTC on the 1st); it is too close to that cutoff to be sent."),
             _ => Problem(StatusCodes.Status422UnprocessableEntity, "timestamp-out-of-range", "timestamp must be within the metering window and not in the future."),
         };
     }

@@ -9,9 +9,10 @@ namespace Portal.Metering;
 
 public sealed record UsageInput(string Dimension, long Quantity, DateTimeOffset? Timestamp, string IdempotencyKey);
 
-public enum UsageOutcome { Recorded, Duplicate, IdempotencyConflict, NoSubscription, SubscriptionEnded, InvalidDimension, InvalidQuantity, InvalidIdempotencyKey, TimestampOutOfRange }
+public enum UsageOutcome { Recorded, Duplicate, IdempotencyConflict, NoSubscription, SubscriptionEnded, InvalidDimension, InvalidQuantity, InvalidIdempotencyKey, TimestampOutOfRange, TooLateToBill }
 
-public sealed record UsageResult(UsageOutcome Outcome, long? EventId = null, Guid? SubscriptionId = null)
+/// <param name="BillableUntil">With <see cref="UsageOutcome.TooLateToBill"/>: AWS's cutoff for the usage's hour.</param>
+public sealed record UsageResult(UsageOutcome Outcome, long? EventId = null, Guid? SubscriptionId = null, DateTimeOffset? BillableUntil = null)
 {
     public bool Accepted => Outcome is UsageOutcome.Recorded or UsageOutcome.Duplicate;
 }
@@ -37,12 +38,18 @@ public sealed partial class UsageRecorder(IDbContextFactory<PortalDbContext> fac
         var now = time.GetUtcNow();
         var at = usage.Timestamp ?? now;
         if (at > now + options.Value.MaxClockSkew || at < now - options.Value.Window) return new(UsageOutcome.TimestampOutOfRange);
+        // Accepting usage that can no longer reach AWS in time would only expire it unbilled: say so to the caller now.
+        // A minute of slack is the light pass that aggregates such late usage (MeteringWorker).
+        if (now >= MeteringWindow.LastSend(at, options.Value) - TimeSpan.FromMinutes(1))
+            return new(UsageOutcome.TooLateToBill, BillableUntil: MeteringWindow.Deadline(at, options.Value));
 
         await using var db = factory.CreateDbContext();
         // One subscription per organization is a database rule, so this is the organization's bill.
         var subscription = await db.Subscriptions.AsNoTracking().FirstOrDefaultAsync(s => s.OrganizationId == organizationId, ct);
         if (subscription is null) return new(UsageOutcome.NoSubscription);
         if (subscription.Status is SubscriptionStatus.Cancelled or SubscriptionStatus.Failed) return new(UsageOutcome.SubscriptionEnded, SubscriptionId: subscription.Id);
+        // Between the end of the agreement and the license's deprovisioning AWS still takes usage from before the end.
+        if (subscription.EndedAt is { } ended && at > ended) return new(UsageOutcome.SubscriptionEnded, SubscriptionId: subscription.Id);
         if (!IsKnownDimension(subscription.ProductCode, usage.Dimension)) return new(UsageOutcome.InvalidDimension, SubscriptionId: subscription.Id);
 
         var existing = await FindAsync(db, subscription.Id, usage.IdempotencyKey, ct);

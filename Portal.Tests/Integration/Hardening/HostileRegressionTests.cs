@@ -63,12 +63,13 @@ public sealed class HostileRegressionTests : IAsyncLifetime
     {
         var body = JsonSerializer.Serialize(new Dictionary<string, object>
         {
-            ["version"] = "0", ["id"] = Guid.NewGuid().ToString(), ["detail-type"] = "Purchase Agreement Created - Manufacturer",
+            // A License event (the seller guide's shape): the events that carry a product code and an account.
+            ["version"] = "0", ["id"] = Guid.NewGuid().ToString(), ["detail-type"] = "License Updated - Manufacturer",
             ["source"] = "aws.agreement-marketplace", ["time"] = "2026-11-26T03:00:00Z",
             ["detail"] = new Dictionary<string, object>
             {
-                ["requestId"] = "r", ["product"] = new { code = product },
-                ["agreement"] = new Dictionary<string, object> { ["id"] = "agmt-r", ["status"] = "ACTIVE", ["acceptor"] = new { accountId = account } },
+                ["requestId"] = "r", ["product"] = new { code = product }, ["agreement"] = new { id = "agmt-r" },
+                ["license"] = new { arn = "arn:aws:license-manager::123456789012:license:l-r" }, ["acceptor"] = new { accountId = account },
             },
         });
         using var client = app.CreateBrowser();

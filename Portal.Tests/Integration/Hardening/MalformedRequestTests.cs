@@ -206,12 +206,14 @@ public sealed class MalformedRequestTests(ITestOutputHelper output) : IAsyncLife
 
     private static byte[] ValidEventBridge() => JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>
     {
-        ["version"] = "0", ["id"] = "hostile-eb-1", ["detail-type"] = "Purchase Agreement Ended - Manufacturer", ["source"] = "aws.agreement-marketplace",
+        // A License event in the seller guide's shape: it carries the license, so it is placed at once.
+        ["version"] = "0", ["id"] = "hostile-eb-1", ["detail-type"] = "License Deprovisioned - Manufacturer", ["source"] = "aws.agreement-marketplace",
         ["account"] = "999988887777", ["time"] = "2026-11-26T03:00:00Z", ["region"] = "us-east-1", ["resources"] = Array.Empty<string>(),
         ["detail"] = new Dictionary<string, object>
         {
             ["requestId"] = "hostile-req-1", ["product"] = new { code = PortalAppFactory.PaygProduct },
-            ["agreement"] = new Dictionary<string, object> { ["id"] = "agmt-hostile", ["status"] = "CANCELLED", ["acceptor"] = new { accountId = EventBridgeAccount } },
+            ["agreement"] = new { id = "agmt-hostile" }, ["license"] = new { arn = $"arn:aws:license-manager::{EventBridgeAccount}:license:l-h" },
+            ["acceptor"] = new { accountId = EventBridgeAccount },
         },
     });
 }

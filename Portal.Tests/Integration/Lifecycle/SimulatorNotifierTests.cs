@@ -60,10 +60,11 @@ public sealed class SimulatorNotifierTests : IAsyncLifetime
         var notifier = app.Services.GetRequiredService<SimulatorNotifier>();
         var s = await app.LandAsync("530000000004");
         var answers = await notifier.SendEventBridgeAsync("Purchase Agreement Created", s);
-        Assert.Equal(new[] { 200, 200 }, answers);
+        Assert.Equal(new[] { 200, 200, 200 }, answers); // License Updated (links the agreement), then Manufacturer and Proposer
         Assert.Equal(SubscriptionStatus.Active, await StatusAsync(s.Id));
         await using var db = app.CreateDbContext();
-        Assert.Equal(1, await db.MarketplaceNotifications.CountAsync(n => n.Source == "eventbridge"));
+        Assert.Equal(1, await db.MarketplaceNotifications.CountAsync(n => n.Source == "eventbridge" && n.Action == Portal.Marketplace.Lifecycle.LifecycleAction.SubscribeSuccess));
+        Assert.Equal(SimulatorNotifier.AgreementIdOf(s), (await db.Subscriptions.SingleAsync(x => x.Id == s.Id)).AgreementId);
     }
 
     [Fact]

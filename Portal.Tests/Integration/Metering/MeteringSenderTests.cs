@@ -126,14 +126,14 @@ public sealed class MeteringSenderTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Usage_of_a_closed_month_is_flagged_after_the_month_end_grace()
+    public async Task Usage_of_a_closed_month_is_flagged_after_six_on_the_first()
     {
-        await using var monthEnd = new MeteringWorld(new DateTimeOffset(2026, 12, 1, 0, 30, 0, TimeSpan.Zero));
+        await using var monthEnd = new MeteringWorld(new DateTimeOffset(2026, 12, 1, 5, 30, 0, TimeSpan.Zero));
         var customers = await monthEnd.CustomersAsync(2);
         await monthEnd.UsageAsync(customers[0].Id, "requests", 1, new DateTimeOffset(2026, 11, 30, 22, 10, 0, TimeSpan.Zero));
         await monthEnd.UsageAsync(customers[1].Id, "requests", 1, new DateTimeOffset(2026, 11, 30, 23, 10, 0, TimeSpan.Zero));
         await monthEnd.Aggregator().AggregateAsync();
-        // Inside the grace (00:30 < 01:00) November still goes.
+        // Before 06:00 (and its margin) November still goes.
         monthEnd.Aws.LeaveUnprocessedNext(1); // the second record stays behind until after the grace
         await monthEnd.Sender().SendDueAsync();
         monthEnd.Clock.Advance(TimeSpan.FromHours(1));

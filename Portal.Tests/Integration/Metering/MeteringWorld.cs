@@ -1,7 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Portal.Data;
 using Portal.Marketplace.Aws;
@@ -42,7 +41,8 @@ public sealed class MeteringWorld : IAsyncDisposable
     public MeteringSender Sender(IAmazonMarketplaceMetering? client = null) => client is null
         ? App.Services.GetRequiredService<MeteringSender>()
         : new MeteringSender(App.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>(), client,
-            App.Services.GetRequiredService<IOptions<MeteringOptions>>(), Clock, NullLogger<MeteringSender>.Instance);
+            App.Services.GetRequiredService<IOptions<MeteringOptions>>(), Clock,
+            App.Services.GetRequiredService<Microsoft.Extensions.Logging.ILogger<MeteringSender>>());
 
     public IAmazonMarketplaceMetering AwsClient() => App.Services.GetRequiredService<IAmazonMarketplaceMetering>();
 

@@ -213,8 +213,9 @@ public sealed class AwsClientTests : IAsyncLifetime
 
     [Theory]
     [InlineData("us-east-1", "metering.marketplace.us-east-1.amazonaws.com", "entitlement.marketplace.us-east-1.amazonaws.com")]
-    [InlineData("eu-west-1", "metering.marketplace.eu-west-1.amazonaws.com", "entitlement.marketplace.eu-west-1.amazonaws.com")]
-    [InlineData("cn-north-1", "metering.marketplace.cn-north-1.amazonaws.com.cn", "entitlement.marketplace.cn-north-1.amazonaws.com.cn")]
+    // The Entitlement Service has its own region (Marketplace:EntitlementRegion): us-east-1, or cn-northwest-1 in China.
+    [InlineData("eu-west-1", "metering.marketplace.eu-west-1.amazonaws.com", "entitlement.marketplace.us-east-1.amazonaws.com")]
+    [InlineData("cn-north-1", "metering.marketplace.cn-north-1.amazonaws.com.cn", "entitlement.marketplace.cn-northwest-1.amazonaws.com.cn")]
     [InlineData("cn-northwest-1", "metering.marketplace.cn-northwest-1.amazonaws.com.cn", "entitlement.marketplace.cn-northwest-1.amazonaws.com.cn")]
     public void Resolver_AwsMode_UsesRegionalHostsIncludingChina(string region, string meteringHost, string entitlementHost)
     {

@@ -11,10 +11,20 @@ public class AmazonMarketplaceException(string errorType, string message, HttpSt
     public string? RequestId { get; } = requestId;
 
     /// <summary>Maps an AWS error type to its exception; unknown types keep their name on the base type.</summary>
+    /// <summary>
+    /// AWS's common ExpiredTokenException ("The security token included in the request is expired", HTTP 403) is about
+    /// the caller's own credentials; ResolveCustomer's own (HTTP 400) is about the buyer's registration token.
+    /// https://docs.aws.amazon.com/marketplacemetering/latest/APIReference/CommonErrors.html
+    /// </summary>
+    private static bool IsAboutCredentials(string message, HttpStatusCode status) =>
+        status == HttpStatusCode.Forbidden || message.Contains("security token", StringComparison.OrdinalIgnoreCase)
+        || message.Contains("credential", StringComparison.OrdinalIgnoreCase);
+
     public static AmazonMarketplaceException Create(string errorType, string message, HttpStatusCode status, string? requestId) =>
         errorType switch
         {
             "InvalidTokenException" => new InvalidTokenException(message, status, requestId),
+            "ExpiredTokenException" when IsAboutCredentials(message, status) => new ExpiredCredentialsException(message, status, requestId),
             "ExpiredTokenException" => new ExpiredTokenException(message, status, requestId),
             "ThrottlingException" => new ThrottlingException(message, status, requestId),
             "InternalServiceErrorException" => new InternalServiceErrorException(message, status, requestId),
@@ -35,6 +45,8 @@ public class AmazonMarketplaceException(string errorType, string message, HttpSt
 
 public sealed class InvalidTokenException(string m, HttpStatusCode s, string? r) : AmazonMarketplaceException("InvalidTokenException", m, s, r);
 public sealed class ExpiredTokenException(string m, HttpStatusCode s, string? r) : AmazonMarketplaceException("ExpiredTokenException", m, s, r);
+/// <summary>The portal's own AWS credentials expired (same error name as an expired registration token; see <see cref="AmazonMarketplaceException.Create"/>).</summary>
+public sealed class ExpiredCredentialsException(string m, HttpStatusCode s, string? r) : AmazonMarketplaceException("ExpiredTokenException", m, s, r);
 public sealed class ThrottlingException(string m, HttpStatusCode s, string? r) : AmazonMarketplaceException("ThrottlingException", m, s, r);
 public sealed class InternalServiceErrorException(string m, HttpStatusCode s, string? r) : AmazonMarketplaceException("InternalServiceErrorException", m, s, r);
 public sealed class DisabledApiException(string m, HttpStatusCode s, string? r) : AmazonMarketplaceException("DisabledApiException", m, s, r);

@@ -17,20 +17,22 @@ public interface IAmazonMarketplaceEntitlementService
 
 public sealed class MarketplaceMeteringClient(
     HttpClient http, MarketplaceEndpointResolver endpoints, IAwsCredentialSource credentials,
-    IOptions<MarketplaceOptions> options, TimeProvider time, ILogger<MarketplaceMeteringClient> logger)
+    IOptions<MarketplaceOptions> options, TimeProvider time, ILogger<MarketplaceMeteringClient> logger, AwsCredentialsStatus? status = null)
     : IAmazonMarketplaceMetering
 {
     public const int MaxRecordsPerBatch = 25;
 
     public Task<ResolveCustomerResponse> ResolveCustomerAsync(ResolveCustomerRequest request, CancellationToken cancellationToken = default) =>
-        Transport().InvokeAsync<ResolveCustomerRequest, ResolveCustomerResponse>("ResolveCustomer", request, cancellationToken);
+        Track("ResolveCustomer", Transport().InvokeAsync<ResolveCustomerRequest, ResolveCustomerResponse>("ResolveCustomer", request, cancellationToken));
 
     public Task<BatchMeterUsageResponse> BatchMeterUsageAsync(BatchMeterUsageRequest request, CancellationToken cancellationToken = default)
     {
         if (request.UsageRecords.Count is 0 or > MaxRecordsPerBatch)
             throw new ArgumentException($"BatchMeterUsage takes 1 to {MaxRecordsPerBatch} records.", nameof(request));
-        return Transport().InvokeAsync<BatchMeterUsageRequest, BatchMeterUsageResponse>("BatchMeterUsage", request, cancellationToken);
+        return Track("BatchMeterUsage", Transport().InvokeAsync<BatchMeterUsageRequest, BatchMeterUsageResponse>("BatchMeterUsage", request, cancellationToken));
     }
+
+    private Task<T> Track<T>(string operation, Task<T> call) => status is null ? call : status.TrackAsync(operation, call);
 
     private AwsJsonTransport Transport() =>
         new(http, endpoints.Metering(), credentials, options.Value.Calls, time, logger);
@@ -38,12 +40,15 @@ public sealed class MarketplaceMeteringClient(
 
 public sealed class MarketplaceEntitlementClient(
     HttpClient http, MarketplaceEndpointResolver endpoints, IAwsCredentialSource credentials,
-    IOptions<MarketplaceOptions> options, TimeProvider time, ILogger<MarketplaceEntitlementClient> logger)
+    IOptions<MarketplaceOptions> options, TimeProvider time, ILogger<MarketplaceEntitlementClient> logger, AwsCredentialsStatus? status = null)
     : IAmazonMarketplaceEntitlementService
 {
-    public Task<GetEntitlementsResponse> GetEntitlementsAsync(GetEntitlementsRequest request, CancellationToken cancellationToken = default) =>
-        new AwsJsonTransport(http, endpoints.Entitlement(), credentials, options.Value.Calls, time, logger)
+    public Task<GetEntitlementsResponse> GetEntitlementsAsync(GetEntitlementsRequest request, CancellationToken cancellationToken = default)
+    {
+        var call = new AwsJsonTransport(http, endpoints.Entitlement(), credentials, options.Value.Calls, time, logger)
             .InvokeAsync<GetEntitlementsRequest, GetEntitlementsResponse>("GetEntitlements", request, cancellationToken);
+        return status is null ? call : status.TrackAsync("GetEntitlements", call);
+    }
 }
 
 public static class EntitlementPaging

@@ -29,8 +29,10 @@ public sealed class MarketplaceEndpointResolver(IOptions<MarketplaceOptions> opt
         var o = options.Value;
         var url = o.EntitlementEndpoint is { Length: > 0 } e ? new Uri(e)
             : o.Mode == MarketplaceMode.Simulator ? new Uri(SelfAddress(), SimulatorEntitlementPath)
-            : MarketplaceEndpoints.Entitlement(o.Region);
-        return new AwsServiceEndpoint(url, o.Region, "AWSMPEntitlementService");
+            : MarketplaceEndpoints.Entitlement(o.EffectiveEntitlementRegion);
+        // Signed for the Entitlement Service's own region, not the listing's metering region.
+        return new AwsServiceEndpoint(url, o.Mode == MarketplaceMode.Simulator && o.EntitlementEndpoint is not { Length: > 0 } ? o.Region : o.EffectiveEntitlementRegion,
+            "AWSMPEntitlementService");
     }
 
     /// <summary>The portal's own listening address (the simulator runs in this process).</summary>

@@ -11,7 +11,7 @@ namespace Portal.Marketplace.Landing;
 
 /// <summary>Turns a registration token into an onboarding session, or into the reason it cannot.</summary>
 public sealed class LandingService(
-    IAmazonMarketplaceMetering metering, IAmazonMarketplaceEntitlementService entitlements, SubscriptionRegistrar registrar,
+    IAmazonMarketplaceMetering metering, SubscriptionRegistrar registrar,
     IDbContextFactory<PortalDbContext> factory, IOptions<MarketplaceOptions> options, TimeProvider time, ILogger<LandingService> logger,
     Entitlements.EntitlementService entitlementStore)
 {
@@ -35,7 +35,23 @@ public sealed class LandingService(
             return new LandingResult.Failed(LandingProblem.Unavailable);
         }
         catch (InvalidTokenException) { return Fail(LandingProblem.InvalidToken, "invalid"); }
-        catch (ExpiredTokenException) { return Fail(LandingProblem.ExpiredToken, "expired"); }
+        catch (ExpiredCredentialsException)
+        {
+            // The portal's own keys, not the buyer's link (AwsCredentialsStatus logs it for the operator and /health/ready).
+            logger.LogError("ResolveCustomer refused the portal's AWS credentials as expired; the buyer is told AWS is unavailable");
+            return new LandingResult.Failed(LandingProblem.Unavailable);
+        }
+        catch (ExpiredTokenException)
+        {
+            // The same buyer submitted the same link again (a refresh, the back button) after AWS stopped accepting
+            // it: their browser already holds the session that link started, so they continue there.
+            if (await ResumableAsync(token, browserSessionId, ct) is { } resumed)
+            {
+                logger.LogInformation("An expired registration token was resubmitted by the browser holding its session; resumed");
+                return new LandingResult.Started(resumed);
+            }
+            return Fail(LandingProblem.ExpiredToken, "expired");
+        }
         catch (DisabledApiException ex)
         {
             logger.LogError("ResolveCustomer answered DisabledApiException ({Message}): the Metering API is disabled for this " +
@@ -68,7 +84,7 @@ public sealed class LandingService(
             return new LandingResult.Failed(LandingProblem.UnknownProduct, customer.ProductCode);
         }
 
-        var offer = await DetectOfferAsync(customer, product, aws.Token, PastDeadline);
+        var offer = DetectOffer(product);
         var sessionId = await registrar.RegisterAsync(customer, offer, HashToken(token), browserSessionId, ct);
         if (offer == OfferType.Contract)
         {
@@ -90,31 +106,19 @@ public sealed class LandingService(
         return new LandingResult.Started(sessionId);
     }
 
-    /// <summary>A contract shows up as entitlements; without any, the listing's pricing model decides.</summary>
-    private async Task<OfferType> DetectOfferAsync(ResolveCustomerResponse c, MarketplaceProduct product, CancellationToken ct, Func<bool> pastDeadline)
+    /// <summary>
+    /// A SaaS listing has one pricing model, so it decides the offer. (A GetEntitlements call here used to be made
+    /// and its answer never changed the result; a contract's entitlements are read once, and stored, right after.)
+    /// </summary>
+    private static OfferType DetectOffer(MarketplaceProduct product) =>
+        product.PricingModel == PricingModel.Payg ? OfferType.Payg : OfferType.Contract;
+
+    private async Task<Guid?> ResumableAsync(string token, Guid? browserSessionId, CancellationToken ct)
     {
-        // A SaaS listing has one pricing model; only a contract listing needs AWS's word on the entitlements, so a
-        // pay-as-you-go landing costs one call to AWS, not two.
-        if (product.PricingModel == PricingModel.Payg) return OfferType.Payg;
-        var fallback = OfferType.Contract;
-        try
-        {
-            var filter = c.LicenseArn is { } arn
-                ? new Dictionary<string, List<string>> { [GetEntitlementFilterName.LicenseArn] = [arn] }
-                : new Dictionary<string, List<string>> { [GetEntitlementFilterName.CustomerIdentifier] = [c.CustomerIdentifier!] };
-            var page = await entitlements.GetEntitlementsAsync(new GetEntitlementsRequest
-            {
-                ProductCode = c.ProductCode!, Filter = filter, MaxResults = 1,
-            }, ct);
-            return page.Entitlements.Count > 0 ? OfferType.Contract : fallback;
-        }
-        catch (Exception ex) when (ex is AmazonMarketplaceException or MarketplaceUnavailableException
-                                   || (ex is OperationCanceledException && pastDeadline()))
-        {
-            logger.LogWarning("GetEntitlements failed while landing ({Error}); assuming the listing's pricing model",
-                ex is AmazonMarketplaceException a ? a.ErrorType : ex.Message);
-            return fallback;
-        }
+        if (browserSessionId is not { } id) return null;
+        var hash = HashToken(token);
+        await using var db = factory.CreateDbContext();
+        return await db.OnboardingSessions.AsNoTracking().Where(s => s.Id == id && s.TokenHash == hash).Select(s => (Guid?)s.Id).FirstOrDefaultAsync(ct);
     }
 
     private LandingResult Fail(LandingProblem problem, string what)

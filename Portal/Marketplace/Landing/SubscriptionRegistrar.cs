@@ -58,10 +58,19 @@ public sealed class SubscriptionRegistrar(IDbContextFactory<PortalDbContext> fac
             };
             db.Subscriptions.Add(subscription);
         }
-        else if (subscription.OfferType == OfferType.Unknown && offer != OfferType.Unknown)
+        else
         {
-            subscription.OfferType = offer;
-            subscription.UpdatedAt = now;
+            if (subscription.OfferType == OfferType.Unknown && offer != OfferType.Unknown)
+            {
+                subscription.OfferType = offer;
+                subscription.UpdatedAt = now;
+            }
+            if (subscription.LicenseArn is null && c.LicenseArn is { } arn)
+            {
+                // A legacy customer back with AWS's license ARN: the same subscription, now keyed by its license.
+                subscription.LicenseArn = arn;
+                subscription.UpdatedAt = now;
+            }
         }
 
         if (!isNew)
@@ -97,9 +106,18 @@ public sealed class SubscriptionRegistrar(IDbContextFactory<PortalDbContext> fac
         return session.Id;
     }
 
-    private static Task<MarketplaceSubscription?> FindAsync(PortalDbContext db, ResolveCustomerResponse c, CancellationToken ct) =>
-        c.LicenseArn is { } arn
-            ? db.Subscriptions.FirstOrDefaultAsync(s => s.ProductCode == c.ProductCode && s.LicenseArn == arn, ct)
-            : db.Subscriptions.FirstOrDefaultAsync(s => s.ProductCode == c.ProductCode && s.LicenseArn == null
-                                                       && s.CustomerIdentifier == c.CustomerIdentifier, ct);
+    /// <summary>
+    /// By license first; then, for an answer that also names the legacy customer identifier, the row an older
+    /// integration stored by that identifier alone (it gains the ARN), never a second subscription beside it.
+    /// </summary>
+    private static async Task<MarketplaceSubscription?> FindAsync(PortalDbContext db, ResolveCustomerResponse c, CancellationToken ct)
+    {
+        if (c.LicenseArn is { } arn
+            && await db.Subscriptions.FirstOrDefaultAsync(s => s.ProductCode == c.ProductCode && s.LicenseArn == arn, ct) is { } byLicense)
+            return byLicense;
+        if (c.CustomerIdentifier is not { } customer) return null;
+        return c.LicenseArn is null
+            ? await db.Subscriptions.FirstOrDefaultAsync(s => s.ProductCode == c.ProductCode && s.CustomerIdentifier == customer, ct)
+            : await db.Subscriptions.FirstOrDefaultAsync(s => s.ProductCode == c.ProductCode && s.LicenseArn == null && s.CustomerIdentifier == customer, ct);
+    }
 }

@@ -3,8 +3,13 @@ using System.Text.Json;
 namespace Portal.Marketplace.Lifecycle;
 
 /// <summary>
-/// An aws.agreement-marketplace event, read leniently: AWS adds fields over time, and the manufacturer and proposer
-/// copies of one change differ only in their detail-type suffix and event id.
+/// An aws.agreement-marketplace event, read exactly as AWS's seller guide prints them
+/// (https://docs.aws.amazon.com/marketplace/latest/userguide/notifications-eventbridge.html, "Events for agreements"
+/// and "Events for licenses"; https://docs.aws.amazon.com/marketplace/latest/userguide/saas-eventbridge-integration.html).
+/// Purchase Agreement events: detail.agreement {id, intent, status}, detail.acceptor.accountId, detail.offer.id; no
+/// product code and no license. License events: detail.product.code, detail.license.arn, detail.agreement.id (the one
+/// link between the two), detail.acceptor.accountId. The manufacturer and proposer copies of one change differ only
+/// in their detail-type suffix and event id.
 /// </summary>
 public sealed record AgreementEvent(string EventId, string DetailType, MarketplaceNotification? Notification)
 {
@@ -25,22 +30,27 @@ public sealed record AgreementEvent(string EventId, string DetailType, Marketpla
             "Purchase Agreement Amended" or "License Updated" => LifecycleAction.EntitlementUpdated,
             // Renewed or replaced: the buyer keeps the product under a new agreement, so only the terms changed.
             "Purchase Agreement Ended" when status is "RENEWED" or "REPLACED" => LifecycleAction.EntitlementUpdated,
-            "Purchase Agreement Ended" or "License Deprovisioned" => LifecycleAction.UnsubscribeSuccess,
+            // AWS: "Purchase Agreement Ended" opens a one-hour window for the last usage; "License Deprovisioned"
+            // follows when the entitlement is revoked and usage is no longer accepted (SNS: unsubscribe-pending, then
+            // unsubscribe-success).
+            "Purchase Agreement Ended" => LifecycleAction.UnsubscribePending,
+            "License Deprovisioned" => LifecycleAction.UnsubscribeSuccess,
             _ => null,
         };
         if (action is null) return new(id, detailType, null);
 
-        var product = Str(Obj(detail, "product"), "code") ?? Str(detail, "productCode");
-        var license = Str(detail, "licenseArn") ?? Str(Obj(detail, "license"), "arn") ?? Str(agreement, "licenseArn") ?? FirstString(detail, "licenseArns");
-        var account = Str(Obj(agreement, "acceptor"), "accountId") ?? Str(Obj(detail, "acceptor"), "accountId") ?? Str(detail, "customerAwsAccountId");
-        var agreementId = Str(agreement, "id") ?? FirstString(root, "resources")?.Split('/', ':').Last();
-        if (product is null || (license is null && account is null)) return null;
+        var agreementId = Str(agreement, "id");
+        var product = Str(Obj(detail, "product"), "code");
+        var license = Str(Obj(detail, "license"), "arn");
+        var account = Str(Obj(detail, "acceptor"), "accountId");
+        // Without the agreement or the license nothing can ever place the event: it is not one of AWS's.
+        if (agreementId is null && license is null) return null;
         var change = Str(detail, "requestId") ?? Str(root, "time") ?? id;
         return new(id, detailType, new MarketplaceNotification
         {
             MessageId = "eb:" + id, Source = "eventbridge", Action = action.Value, ProductCode = Cap(product, 255) ?? "",
-            LicenseArn = Cap(license, 512), CustomerAwsAccountId = Cap(account, 32), ReceivedAt = now,
-            DedupKey = Cap($"eb:{agreementId ?? license ?? account}:{kind}:{status}:{change}", 300),
+            LicenseArn = Cap(license, 512), CustomerAwsAccountId = Cap(account, 32), AgreementId = Cap(agreementId, 64), ReceivedAt = now,
+            DedupKey = Cap($"eb:{agreementId ?? license}:{kind}:{status}:{change}", 300),
         });
     }
 
@@ -56,9 +66,19 @@ public sealed record AgreementEvent(string EventId, string DetailType, Marketpla
     private static string? Str(JsonElement e, string name) =>
         e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 
-    private static string? FirstString(JsonElement e, string name) =>
-        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Array
-            ? v.EnumerateArray().Where(x => x.ValueKind == JsonValueKind.String).Select(x => x.GetString()).FirstOrDefault() : null;
-
     private static string? Cap(string? s, int max) => s is { } v && v.Length > max ? null : s;
+}
+
+/// <summary>
+/// License ARNs are spelled more than one way (AWS's own event example drops the leading "arn:"); the license id
+/// ("l-…", the last segment) is what identifies a license, so matching compares on it.
+/// </summary>
+public static class LicenseKey
+{
+    public static string? IdOf(string? arn)
+    {
+        if (string.IsNullOrEmpty(arn)) return null;
+        var last = arn[(arn.LastIndexOfAny([':', '/']) + 1)..];
+        return last.StartsWith("l-", StringComparison.Ordinal) && last.Length > 2 ? last : null;
+    }
 }

@@ -61,7 +61,8 @@ public static class EventBridgeEndpoints
             }
             // Authenticated, but still input: identifiers that are not AWS's shape are refused, not stored.
             if (!notification.IsWellFormed()) return Refuse("malformed", StatusCodes.Status400BadRequest);
-            if (options.Value.FindProduct(notification.ProductCode) is null)
+            // Agreement events name no product (only License events do): those are kept until a license event places them.
+            if (notification.ProductCode.Length > 0 && options.Value.FindProduct(notification.ProductCode) is null)
             {
                 // Another product of the same seller: acknowledged (EventBridge would retry otherwise), never kept.
                 Accepted.Add(1, new KeyValuePair<string, object?>("result", "other-product"));

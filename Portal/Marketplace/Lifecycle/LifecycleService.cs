@@ -48,6 +48,8 @@ public sealed class LifecycleService(IDbContextFactory<PortalDbContext> factory,
                     notification.Action, notification.ProductCode);
             if (subscription is null) return NotificationResult.Deferred;
             await NotifyAsync(subscription.Id, notification.Action, ct);
+            // A license event linked the agreement: agreement events kept for it (they name only the agreement) apply now.
+            if (subscription.AgreementId is null && notification.AgreementId is not null) await ApplyPendingAsync(subscription.Id, ct);
             return NotificationResult.Applied;
         }
     }
@@ -57,7 +59,9 @@ public sealed class LifecycleService(IDbContextFactory<PortalDbContext> factory,
     {
         await using var db = factory.CreateDbContext();
         var subscription = await db.Subscriptions.AsNoTracking().FirstAsync(s => s.Id == subscriptionId, ct);
-        var pending = (await db.MarketplaceNotifications.Where(n => n.AppliedAt == null && n.ProductCode == subscription.ProductCode).ToListAsync(ct))
+        var agreement = subscription.AgreementId;
+        var pending = (await db.MarketplaceNotifications.Where(n => n.AppliedAt == null
+                && (n.ProductCode == subscription.ProductCode || (agreement != null && n.AgreementId == agreement))).ToListAsync(ct))
             .Where(n => Matches(n, subscription)).OrderBy(n => n.ReceivedAt).ToList();
         foreach (var n in pending)
         {
@@ -98,9 +102,25 @@ public sealed class LifecycleService(IDbContextFactory<PortalDbContext> factory,
         var now = time.GetUtcNow();
         if (outcome.Changed)
         {
+            // The first word of the end is kept: usage up to it is billed in AWS's final window, none after it.
+            DateTimeOffset? ended = outcome.To is SubscriptionStatus.PendingCancellation or SubscriptionStatus.Cancelled ? now : null;
             var moved = await db.Subscriptions.Where(s => s.Id == subscription.Id && s.Status == outcome.From)
-                .ExecuteUpdateAsync(u => u.SetProperty(s => s.Status, outcome.To).SetProperty(s => s.UpdatedAt, now), ct);
+                .ExecuteUpdateAsync(u => u.SetProperty(s => s.Status, outcome.To).SetProperty(s => s.UpdatedAt, now)
+                    .SetProperty(s => s.EndedAt, s => s.EndedAt ?? ended), ct);
             if (moved != 1) return false;
+        }
+        if (subscription.LicenseArn is null && n.LicenseArn is { } arn)
+        {
+            // A legacy row named by its customer identifier and, now, its license too: it gains the ARN (only if still
+            // without one), so later messages and usage records name the license.
+            await db.Subscriptions.Where(s => s.Id == subscription.Id && s.LicenseArn == null)
+                .ExecuteUpdateAsync(u => u.SetProperty(s => s.LicenseArn, arn).SetProperty(s => s.UpdatedAt, now), ct);
+        }
+        if (subscription.AgreementId is null && n.AgreementId is { } agreementId && n.LicenseArn is not null)
+        {
+            // Only a License event names both: it links the agreement to this license (once).
+            await db.Subscriptions.Where(s => s.Id == subscription.Id && s.AgreementId == null)
+                .ExecuteUpdateAsync(u => u.SetProperty(s => s.AgreementId, agreementId), ct);
         }
         n.SubscriptionId = subscription.Id;
         n.AppliedAt = now;
@@ -114,19 +134,45 @@ public sealed class LifecycleService(IDbContextFactory<PortalDbContext> factory,
         return true;
     }
 
+    /// <summary>
+    /// By license, then by agreement, then (legacy) by customer identifier. Never by the account alone: an account may
+    /// hold several agreements of one product, and the newest is not necessarily the one meant.
+    /// </summary>
     private static async Task<MarketplaceSubscription?> FindAsync(PortalDbContext db, MarketplaceNotification n, CancellationToken ct)
     {
-        var candidates = await db.Subscriptions.AsNoTracking().Where(s => s.ProductCode == n.ProductCode &&
-            ((n.LicenseArn != null && s.LicenseArn == n.LicenseArn) || (n.CustomerIdentifier != null && s.CustomerIdentifier == n.CustomerIdentifier) ||
-             (n.CustomerAwsAccountId != null && s.CustomerAwsAccountId == n.CustomerAwsAccountId))).ToListAsync(ct);
-        // An account can have an old, cancelled subscription beside the live one: the live one is meant.
-        return candidates.Where(s => Matches(n, s)).OrderBy(s => s.Status == SubscriptionStatus.Cancelled).ThenByDescending(s => s.CreatedAt).FirstOrDefault();
+        var licenseId = LicenseKey.IdOf(n.LicenseArn);
+        string? byColon = licenseId is null ? null : ":" + licenseId, bySlash = licenseId is null ? null : "/" + licenseId;
+        var candidates = await db.Subscriptions.AsNoTracking().Where(s =>
+            (n.LicenseArn != null && (s.LicenseArn == n.LicenseArn || (byColon != null && (s.LicenseArn!.EndsWith(byColon) || s.LicenseArn.EndsWith(bySlash!)))))
+            || (n.AgreementId != null && s.AgreementId == n.AgreementId)
+            || (n.CustomerIdentifier != null && s.ProductCode == n.ProductCode && s.CustomerIdentifier == n.CustomerIdentifier)
+            || (AccountOnly(n) && s.ProductCode == n.ProductCode && s.CustomerAwsAccountId == n.CustomerAwsAccountId)).ToListAsync(ct);
+        var matching = candidates.Where(s => Matches(n, s)).ToList();
+        // A message that names only the account is placed only when that is unambiguous: one live subscription.
+        if (AccountOnly(n) && matching.Count(s => s.Status != SubscriptionStatus.Cancelled) > 1) return null;
+        return matching.OrderByDescending(s => n.LicenseArn is not null && SameLicense(s.LicenseArn, n.LicenseArn))
+            .ThenByDescending(s => n.AgreementId is not null && s.AgreementId == n.AgreementId)
+            .ThenBy(s => s.Status == SubscriptionStatus.Cancelled).ThenByDescending(s => s.CreatedAt).FirstOrDefault();
     }
 
-    private static bool Matches(MarketplaceNotification n, MarketplaceSubscription s) =>
-        n.LicenseArn is not null ? s.LicenseArn == n.LicenseArn
-        : n.CustomerIdentifier is not null ? s.CustomerIdentifier == n.CustomerIdentifier
-        : s.CustomerAwsAccountId == n.CustomerAwsAccountId;
+    /// <summary>
+    /// The license decides; then the agreement; a message that names the license and the legacy customer identifier
+    /// also reaches the row an older integration stored by that identifier alone (which then gains the ARN).
+    /// </summary>
+    private static bool Matches(MarketplaceNotification n, MarketplaceSubscription s)
+    {
+        if (n.LicenseArn is not null && s.LicenseArn is not null) return SameLicense(s.LicenseArn, n.LicenseArn)
+            && (n.ProductCode.Length == 0 || s.ProductCode == n.ProductCode);
+        if (n.AgreementId is not null && s.AgreementId is not null) return s.AgreementId == n.AgreementId;
+        if (n.CustomerIdentifier is not null) return s.ProductCode == n.ProductCode && s.CustomerIdentifier == n.CustomerIdentifier;
+        return AccountOnly(n) && s.ProductCode == n.ProductCode && s.CustomerAwsAccountId == n.CustomerAwsAccountId;
+    }
+
+    private static bool AccountOnly(MarketplaceNotification n) =>
+        n.LicenseArn is null && n.CustomerIdentifier is null && n.AgreementId is null && n.CustomerAwsAccountId is not null;
+
+    private static bool SameLicense(string? a, string? b) =>
+        a is not null && b is not null && (a == b || (LicenseKey.IdOf(a) is { } x && x == LicenseKey.IdOf(b)));
 }
 
 /// <summary>Told after a lifecycle action was applied to a subscription (once per message).</summary>

@@ -77,6 +77,8 @@ public static class SimulatorEndpoints
                 return Error(400, "ThrottlingException", "Rate exceeded.");
             case SimulatorFault.Fail:
                 return Error(500, "InternalServiceErrorException", "An internal error occurred.");
+            case SimulatorFault.ExpiredCredentials:
+                return Error(403, "ExpiredTokenException", "The security token included in the request is expired");
             case SimulatorFault.Hang:
                 // Nothing comes back until the caller gives up. The limit that ends a forgotten request runs on the
                 // machine's clock, not the portal's TimeProvider, which tests may hold still.

@@ -13,6 +13,8 @@ public enum SimulatorFault
     Fail,
     /// <summary>Every call is accepted and never answered, as behind a black-holing network path.</summary>
     Hang,
+    /// <summary>Every call gets ExpiredTokenException (HTTP 403) about the caller's own credentials, as when the portal's AWS keys expired.</summary>
+    ExpiredCredentials,
 }
 
 /// <summary>

@@ -60,25 +60,42 @@ public sealed class SimulatorNotifier : IDisposable
         return (int)response.StatusCode;
     }
 
-    /// <summary>Sends one agreement change the way AWS does to a vendor that is both manufacturer and proposer: twice.</summary>
+    /// <summary>
+    /// Sends one change the way AWS does to a vendor that is both manufacturer and proposer: agreement events twice
+    /// (Manufacturer and Proposer), License events once (Manufacturer), each in the shape of the seller guide's examples
+    /// (https://docs.aws.amazon.com/marketplace/latest/userguide/notifications-eventbridge.html): agreement events name
+    /// the agreement, acceptor and offer only; License events add the product, the license and the agreement id.
+    /// </summary>
     public async Task<int[]> SendEventBridgeAsync(string baseType, MarketplaceSubscription s, string status = "ACTIVE", CancellationToken ct = default)
     {
         var requestId = Guid.NewGuid().ToString();
+        var agreementId = AgreementIdOf(s);
+        var isLicense = baseType.StartsWith("License ", StringComparison.Ordinal);
         var results = new List<int>();
-        foreach (var role in new[] { "Manufacturer", "Proposer" })
+        // The portal learns which agreement a license belongs to only from a License event; AWS sends one when it
+        // provisions the license, so a simulated agreement the portal has not linked yet is preceded by one.
+        if (!isLicense && s.AgreementId is null) results.AddRange(await SendEventBridgeAsync("License Updated", s, ct: ct));
+        foreach (var role in isLicense ? ["Manufacturer"] : new[] { "Manufacturer", "Proposer" })
         {
+            var detail = new Dictionary<string, object?>
+            {
+                ["requestId"] = requestId, ["catalog"] = "AWSMarketplace",
+                ["agreement"] = isLicense ? new Dictionary<string, object?> { ["id"] = agreementId }
+                    : new Dictionary<string, object?> { ["id"] = agreementId, ["intent"] = baseType.EndsWith("Amended", StringComparison.Ordinal) ? "AMEND" : "NEW", ["status"] = status },
+                ["acceptor"] = new { accountId = s.CustomerAwsAccountId }, ["proposer"] = new { accountId = "000000000000" },
+                ["offer"] = new { id = "offer-simulator0000" },
+            };
+            if (isLicense)
+            {
+                detail["product"] = new { code = s.ProductCode, id = "prod-simulator" };
+                detail["license"] = new { arn = s.LicenseArn };
+            }
             var body = JsonSerializer.Serialize(new Dictionary<string, object?>
             {
                 ["version"] = "0", ["id"] = Guid.NewGuid().ToString(), ["detail-type"] = $"{baseType} - {role}", ["source"] = EventBridgeEndpointsSource,
                 ["account"] = "000000000000", ["time"] = time.GetUtcNow().ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
-                ["region"] = options.Value.Region, ["resources"] = new[] { $"arn:aws:aws-marketplace:{options.Value.Region}:000000000000:AWSMarketplace/Agreement/agmt-{s.Id:N}" },
-                ["detail"] = new Dictionary<string, object?>
-                {
-                    ["requestId"] = requestId,
-                    ["agreement"] = new Dictionary<string, object?> { ["id"] = $"agmt-{s.Id:N}", ["status"] = status, ["acceptor"] = new { accountId = s.CustomerAwsAccountId } },
-                    ["product"] = new { code = s.ProductCode },
-                    ["licenseArns"] = s.LicenseArn is null ? Array.Empty<string>() : new[] { s.LicenseArn },
-                },
+                ["region"] = "us-east-1", ["resources"] = new[] { $"arn:aws:aws-marketplace::aws:agreement:{agreementId}" },
+                ["detail"] = detail,
             });
             using var client = http.CreateClient("simulator-notifier");
             using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(endpoints.SelfAddress(), "/marketplace/notifications/eventbridge"))
@@ -90,6 +107,10 @@ public sealed class SimulatorNotifier : IDisposable
         }
         return [.. results];
     }
+
+    /// <summary>The simulated agreement behind a license: stable, so every event of one purchase names the same agreement.</summary>
+    public static string AgreementIdOf(MarketplaceSubscription s) => s.AgreementId
+        ?? "agmt-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(s.LicenseArn ?? s.CustomerIdentifier ?? s.Id.ToString())))[..25];
 
     private const string EventBridgeEndpointsSource = "aws.agreement-marketplace";
 

@@ -5,8 +5,16 @@ namespace Portal.Marketplace.Simulator;
 
 internal static class SimulatorOperations
 {
-    /// <summary>AWS's metering window today (older documents say 6 hours).</summary>
+    /// <summary>AWS's metering window today (older documents say 6 hours), and a closed month's cutoff: 06:00 UTC on the 1st.</summary>
     private static readonly TimeSpan MeteringWindow = TimeSpan.FromHours(24);
+    private static readonly TimeSpan MonthEndGrace = TimeSpan.FromHours(6);
+
+    private static bool OutOfBounds(DateTimeOffset timestamp, DateTimeOffset now)
+    {
+        var t = timestamp.ToUniversalTime();
+        var nextMonth = new DateTimeOffset(t.Year, t.Month, 1, 0, 0, 0, TimeSpan.Zero).AddMonths(1);
+        return t <= now - MeteringWindow || t > now.AddMinutes(5) || now >= nextMonth + MonthEndGrace;
+    }
 
     public static async Task<IResult> ResolveCustomerAsync(SimulatorTokens tokens, SimulatorState state, TimeProvider time, JsonElement body,
         string region, CancellationToken ct)
@@ -39,8 +47,9 @@ internal static class SimulatorOperations
         {
             ProductCode = license.ProductCode,
             CustomerAWSAccountId = license.AccountId,
-            // New integrations get the license ARN and no customer identifier; legacy ones the reverse.
-            LicenseArn = token.Legacy ? null : license.LicenseArn,
+            // New integrations get the license ARN and no customer identifier; legacy ones both, as AWS answers them now
+            // (https://docs.aws.amazon.com/marketplacemetering/latest/APIReference/API_ResolveCustomer.html).
+            LicenseArn = license.LicenseArn,
             CustomerIdentifier = token.Legacy ? license.CustomerIdentifier : null,
         });
     }
@@ -61,7 +70,7 @@ internal static class SimulatorOperations
         if (request.UsageRecords.Count is 0 or > 25)
             return Refuse(400, "InvalidParameterException", "UsageRecords must hold 1 to 25 records.");
         if (state.TakeThrottle()) return Refuse(400, "ThrottlingException", "Rate exceeded.");
-        if (request.UsageRecords.Any(r => r.Timestamp < now - MeteringWindow || r.Timestamp > now.AddMinutes(5)))
+        if (request.UsageRecords.Any(r => OutOfBounds(r.Timestamp, now)))
             return Refuse(400, "TimestampOutOfBoundsException", "A timestamp is outside the accepted window.");
         if (state.RejectedDimension is { } bad && request.UsageRecords.Any(r => r.Dimension == bad))
             return Refuse(400, "InvalidUsageDimensionException", $"Dimension {bad} is not defined for the product.");

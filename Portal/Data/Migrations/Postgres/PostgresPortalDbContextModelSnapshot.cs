@@ -458,6 +458,10 @@ namespace Portal.Data.Migrations.Postgres
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
 
+                    b.Property<string>("AgreementId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<DateTimeOffset?>("AppliedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -502,6 +506,8 @@ namespace Portal.Data.Migrations.Postgres
                     b.HasIndex("DedupKey")
                         .IsUnique();
 
+                    b.HasIndex("AgreementId", "AppliedAt");
+
                     b.HasIndex("ProductCode", "AppliedAt");
 
                     b.ToTable("MarketplaceNotifications", (string)null);
@@ -512,6 +518,10 @@ namespace Portal.Data.Migrations.Postgres
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
+
+                    b.Property<string>("AgreementId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
@@ -524,6 +534,9 @@ namespace Portal.Data.Migrations.Postgres
                     b.Property<string>("CustomerIdentifier")
                         .HasMaxLength(255)
                         .HasColumnType("character varying(255)");
+
+                    b.Property<DateTimeOffset?>("EndedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("LicenseArn")
                         .HasMaxLength(512)
@@ -559,6 +572,11 @@ namespace Portal.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("AgreementId")
+                        .IsUnique()
+                        .HasDatabaseName("UX_Subscriptions_Agreement")
+                        .HasFilter("\"AgreementId\" IS NOT NULL");
+
                     b.HasIndex("CustomerAwsAccountId");
 
                     b.HasIndex("OrganizationId")
@@ -583,6 +601,8 @@ namespace Portal.Data.Migrations.Postgres
 
                     b.ToTable("MarketplaceSubscriptions", null, t =>
                         {
+                            t.HasCheckConstraint("CK_Subscriptions_EndedIsEnding", "\"EndedAt\" IS NULL OR \"Status\" IN ('PendingCancellation', 'Cancelled')");
+
                             t.HasCheckConstraint("CK_Subscriptions_HasKey", "\"LicenseArn\" IS NOT NULL OR \"CustomerIdentifier\" IS NOT NULL");
                         });
                 });
@@ -643,6 +663,9 @@ namespace Portal.Data.Migrations.Postgres
 
                     b.Property<DateTimeOffset>("ExpiresAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("Generation")
+                        .HasColumnType("bigint");
 
                     b.Property<string>("Holder")
                         .IsRequired()

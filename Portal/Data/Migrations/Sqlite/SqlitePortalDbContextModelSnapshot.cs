@@ -447,6 +447,10 @@ namespace Portal.Data.Migrations.Sqlite
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("AgreementId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("AppliedAt")
                         .HasColumnType("INTEGER");
 
@@ -491,6 +495,8 @@ namespace Portal.Data.Migrations.Sqlite
                     b.HasIndex("DedupKey")
                         .IsUnique();
 
+                    b.HasIndex("AgreementId", "AppliedAt");
+
                     b.HasIndex("ProductCode", "AppliedAt");
 
                     b.ToTable("MarketplaceNotifications", (string)null);
@@ -500,6 +506,10 @@ namespace Portal.Data.Migrations.Sqlite
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AgreementId")
+                        .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
                     b.Property<long>("CreatedAt")
@@ -513,6 +523,9 @@ namespace Portal.Data.Migrations.Sqlite
                     b.Property<string>("CustomerIdentifier")
                         .HasMaxLength(255)
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("EndedAt")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("LicenseArn")
                         .HasMaxLength(512)
@@ -548,6 +561,11 @@ namespace Portal.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("AgreementId")
+                        .IsUnique()
+                        .HasDatabaseName("UX_Subscriptions_Agreement")
+                        .HasFilter("\"AgreementId\" IS NOT NULL");
+
                     b.HasIndex("CustomerAwsAccountId");
 
                     b.HasIndex("OrganizationId")
@@ -572,6 +590,8 @@ namespace Portal.Data.Migrations.Sqlite
 
                     b.ToTable("MarketplaceSubscriptions", null, t =>
                         {
+                            t.HasCheckConstraint("CK_Subscriptions_EndedIsEnding", "\"EndedAt\" IS NULL OR \"Status\" IN ('PendingCancellation', 'Cancelled')");
+
                             t.HasCheckConstraint("CK_Subscriptions_HasKey", "\"LicenseArn\" IS NOT NULL OR \"CustomerIdentifier\" IS NOT NULL");
                         });
                 });
@@ -631,6 +651,9 @@ namespace Portal.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Generation")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Holder")
