@@ -31,7 +31,7 @@ public static class BenchMain
         var rows = new List<(string Measure, string Value)>();
         if (what is "all" or "landing") rows.AddRange(await LandingBench.RunAsync(postgres, TimeSpan.FromSeconds(seconds), 500));
         if (what is "all" or "circuits") rows.AddRange(await CircuitBench.RunAsync(postgres, 40));
-        if (what is "all" or "arrival") rows.AddRange(await SpeedBench.ArrivalAsync(postgres, int.TryParse(Arg("--arrivals"), out var a) ? a : 30));
+        if (what is "all" or "arrival") rows.AddRange(await SpeedBench.ArrivalAsync(postgres, int.TryParse(Arg("--arrivals"), out var a) ? a : 30, repo));
         if (what is "all" or "transitions") rows.AddRange(await TransitionBench.RunAsync(postgres, int.TryParse(Arg("--buyers"), out var b) ? b : 40));
         if (what is "all" or "metering") rows.AddRange(await MeteringBench.RunAsync(records, postgres));
         if (what is "all" or "startup") rows.AddRange(await StartupBench.RunAsync(repo, 5));

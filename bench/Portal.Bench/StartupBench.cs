@@ -9,10 +9,7 @@ public static class StartupBench
 {
     public static async Task<List<(string, string)>> RunAsync(string repoRoot, int runs)
     {
-        var publish = Path.Combine(Path.GetTempPath(), "portal-bench-publish");
-        var build = Stopwatch.StartNew();
-        await RunAsync("dotnet", $"publish \"{Path.Combine(repoRoot, "Portal", "Portal.csproj")}\" -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -o \"{publish}\" -nologo -v q", repoRoot);
-        build.Stop();
+        var publish = await PublishAsync(repoRoot);
         var fresh = await MeasureAsync(publish, repoRoot, runs, reuse: false);
         var again = await MeasureAsync(publish, repoRoot, runs, reuse: true);
         return
@@ -77,6 +74,45 @@ public static class StartupBench
             await process.WaitForExitAsync();
             return elapsed;
         }
+    }
+
+    /// <summary>Publishes the portal as the Dockerfile does (ReadyToRun, linux-x64) into a temporary folder.</summary>
+    public static async Task<string> PublishAsync(string repoRoot)
+    {
+        var publish = Path.Combine(Path.GetTempPath(), "portal-bench-publish");
+        await RunAsync("dotnet", $"publish \"{Path.Combine(repoRoot, "Portal", "Portal.csproj")}\" -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -o \"{publish}\" -nologo -v q", repoRoot);
+        return publish;
+    }
+
+    /// <summary>Starts the published portal on a fresh SQLite file; kill the process when done.</summary>
+    public static async Task<(Process Process, string BaseUrl)> StartPublishedAsync(string publish, string repoRoot)
+    {
+        var dir = Directory.CreateTempSubdirectory("portal-bench-pub-").FullName;
+        var port = FreePort();
+        var process = Process.Start(new ProcessStartInfo("dotnet", $"\"{Path.Combine(publish, "Portal.dll")}\" --urls http://127.0.0.1:{port}")
+        {
+            WorkingDirectory = publish, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+            Environment =
+            {
+                ["ASPNETCORE_ENVIRONMENT"] = "Production", ["ConnectionStrings__Portal"] = $"Data Source={Path.Combine(dir, "portal.db")}",
+                ["Marketplace__Mode"] = "Simulator", ["Marketplace__Products__0__ProductCode"] = BenchPortal.Product,
+                ["Marketplace__Products__0__Name"] = "Bench Analytics", ["Email__Mode"] = "Mailbox", ["Brand__AssetsPath"] = Path.Combine(repoRoot, "wwwroot-assets"),
+                ["Logging__LogLevel__Default"] = "Warning", ["AWS_EC2_METADATA_DISABLED"] = "true",
+            },
+        })!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(1) };
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            try { if ((await http.GetAsync($"http://127.0.0.1:{port}/health/ready")).StatusCode == HttpStatusCode.OK) break; }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException) { }
+            await Task.Delay(50);
+        }
+        return (process, $"http://127.0.0.1:{port}");
     }
 
     private static int FreePort()
