@@ -15,18 +15,10 @@ public sealed class FullJourneyTests(BrowserFixture browser) : IClassFixture<Bro
 
     public async Task DisposeAsync() => await app.DisposeAsync();
 
-    private static async Task PickAsync(IPage page, string name, string option)
-    {
-        await page.Locator($"input[name={name}]").ClickAsync();
-        await page.GetByRole(AriaRole.Option, new() { Name = option, Exact = true }).ClickAsync();
-    }
+    // The shared moves wait until a pick shows and retry a click a loaded machine lost while the circuit re-rendered.
+    private static Task PickAsync(IPage page, string name, string option) => WizardSteps.PickAsync(page, name, option);
 
-    private static async Task NextAsync(IPage page, string path)
-    {
-        await page.Locator("#step-submit").ClickAsync();
-        await page.WaitForURLAsync("**" + path);
-        await page.Locator("h1").WaitForAsync();
-    }
+    private static Task NextAsync(IPage page, string path) => WizardSteps.NextAsync(page, path);
 
     [Fact]
     public async Task NewUserPayg_LandToBilling_LinksAndSendsConfirmation()
@@ -44,8 +36,7 @@ public sealed class FullJourneyTests(BrowserFixture browser) : IClassFixture<Bro
         await page.Locator("input[name=company]").FillAsync("Example Trading Ltd");
         await PickAsync(page, "role", "Engineering");
         await PickAsync(page, "size", "51–200 employees");
-        await page.Locator("input[name=country]").FillAsync("Japan");
-        await page.GetByRole(AriaRole.Option, new() { Name = "Japan" }).ClickAsync();
+        await WizardSteps.CompleteAsync(page, "country", "Japan");
         await page.Locator("textarea[name=usecase]").FillAsync("Observability for our shop");
         await page.ShotAsync("11-business");
         await NextAsync(page, "/onboarding/enterprise");

@@ -72,6 +72,9 @@ public static class TransitionBench
             for (var step = 0; step < 5; step++)
             {
                 await Assertions.Expect(page.Locator("#step-submit")).ToBeEnabledAsync(new() { Timeout = 30_000 });
+                // A new organization starts its workspace answers afresh: type the name as the buyer would (not timed).
+                var workspace = page.Locator("input[name=ws-name]");
+                if (await workspace.CountAsync() > 0 && await workspace.InputValueAsync() == "") await workspace.FillAsync("Prod");
                 var ms = await page.EvaluateAsync<double>(Measure);
                 await Circuit(page);
                 if (i > 0) wizard.Add(ms);

@@ -31,7 +31,7 @@ async function journey(locale, viewport, suffix) {
 
   await page.locator("#step-submit").click(); // an empty submit first: one message per field, red borders
   await page.locator(".mud-input-error").first().waitFor(); await shot("08-business-errors");
-  await business(page, "Example Trading");
+  await business(page, "Example Trading", locale);
   await shot("08-business");
   await next(page, "/onboarding/enterprise");
   await enterprise(page, "Example Trading Ltd.");

@@ -52,9 +52,9 @@ export async function verify(page, context, email) {
   await page.locator("input[name=verify-code]").fill(await codeFor(context, email));
   await page.locator("#verify-submit").click(); await page.waitForURL("**/onboarding/business"); await circuit(page);
 }
-export async function business(page, company) {
+export async function business(page, company, locale = "en") {
   await page.locator("input[name=company]").fill(company);
-  await pick(page, "role"); await pick(page, "size", 2); await complete(page, "country", "Japan");
+  await pick(page, "role"); await pick(page, "size", 2); await complete(page, "country", locale === "en" ? "Japan" : "日本");
   await page.locator("textarea[name=usecase]").fill("Monitoring our online shop");
 }
 export async function enterprise(page, legal) {
