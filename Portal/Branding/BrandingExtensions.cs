@@ -14,6 +14,7 @@ public static class BrandingExtensions
         builder.Services.AddOptions<BrandOptions>().BindConfiguration(BrandOptions.SectionName)
             .ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton(sp => BrandTheme.Create(sp.GetRequiredService<IOptions<BrandOptions>>().Value));
+        builder.Services.AddSingleton<BrandThemeStyles>();
         builder.Services.AddMudServices(config =>
         {
             config.SnackbarConfiguration.PositionClass = MudBlazor.Defaults.Classes.Position.BottomCenter;
