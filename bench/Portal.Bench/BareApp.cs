@@ -10,8 +10,11 @@ namespace Portal.Bench;
 /// <summary>The bare Blazor Server app (bench/Bare) on a real port in this process: the baseline beside the portal.</summary>
 public sealed class BareApp : WebApplicationFactory<Bare.BareProgram>
 {
-    public BareApp()
+    private readonly TimeSpan? keepAlive;
+
+    public BareApp(TimeSpan? keepAlive = null)
     {
+        this.keepAlive = keepAlive;
         // The factory guesses the content root as <solution>/Bare; the project sits under bench/.
         var repo = Directory.GetCurrentDirectory();
         while (!File.Exists(Path.Combine(repo, "Onboarding.sln")) && Directory.GetParent(repo) is { } parent) repo = parent.FullName;
@@ -31,6 +34,7 @@ public sealed class BareApp : WebApplicationFactory<Bare.BareProgram>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Production");
+        if (keepAlive is { } k) builder.UseSetting(CircuitBench.KeepAlive, k.ToString());
         builder.ConfigureLogging(l => l.ClearProviders().AddConsole().SetMinimumLevel(LogLevel.Warning));
     }
 }
