@@ -76,7 +76,8 @@ public sealed class ApiKeysPageTests : StepPageContext
 
         snackbars.WaitForAssertion(() => Assert.Contains("Key “billing-agent” created", snackbars.Markup));
         Assert.Single(Services.GetRequiredService<ISnackbar>().ShownSnackbars);
-        Assert.StartsWith(ApiKeyService.KeyPrefix, cut.Find("#new-api-key").TextContent.Trim()); // the toast goes, the key stays
+        // The toast goes, the key stays (the page re-renders with it right after the toast is raised).
+        cut.WaitForAssertion(() => Assert.StartsWith(ApiKeyService.KeyPrefix, cut.Find("#new-api-key").TextContent.Trim()), TimeSpan.FromSeconds(15));
     }
 
     [Fact]
