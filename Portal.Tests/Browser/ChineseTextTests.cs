@@ -58,9 +58,20 @@ public sealed class ChineseTextTests(BrowserFixture browser) : IClassFixture<Bro
 
     private static async Task PickFirstAsync(IPage page, string name)
     {
-        // A MudSelect opens on a click; the country MudAutocomplete offers every country on a click too.
-        await page.Locator($"input[name={name}]").ClickAsync();
-        await page.GetByRole(AriaRole.Option).First.ClickAsync();
+        // A MudSelect opens on a click; the country MudAutocomplete offers every country on a click too. A click a
+        // loaded machine lost while the list re-rendered leaves the field empty: check it took, try up to 3 times.
+        var input = page.Locator($"input[name={name}]");
+        for (var attempt = 1; ; attempt++)
+        {
+            await input.ClickAsync();
+            await page.GetByRole(AriaRole.Option).First.ClickAsync();
+            try
+            {
+                await Assertions.Expect(input).Not.ToHaveValueAsync("", new() { Timeout = 10_000 });
+                return;
+            }
+            catch (PlaywrightException) when (attempt < 3) { }
+        }
     }
 
     [Fact]
