@@ -61,10 +61,24 @@ public static class Keys
     {
         var selector = $"input[name={name}]";
         await TabToAsync(page, selector);
-        await page.Keyboard.TypeAsync(option);
-        // Enter takes the highlighted (first) option: wait until the search for the typed text has filtered the list,
-        // not merely until the option is somewhere in it (the unfiltered list holds it too).
-        await Assertions.Expect(page.GetByRole(AriaRole.Option).First).ToHaveTextAsync(option, new() { Timeout = 15_000 });
+        // At a person's pace. On a loaded machine the first keys can still be lost while the field re-renders as it
+        // takes focus ("Japan" arrived as "pan"): then the buyer clears the field and types again, as a person would.
+        for (var attempt = 1; ; attempt++)
+        {
+            await page.Keyboard.TypeAsync(option, new() { Delay = 120 });
+            // Enter takes the highlighted (first) option: wait until the search for the typed text has filtered the
+            // list, not merely until the option is somewhere in it (the unfiltered list holds it too).
+            try
+            {
+                await Assertions.Expect(page.GetByRole(AriaRole.Option).First).ToHaveTextAsync(option, new() { Timeout = 15_000 });
+                break;
+            }
+            catch (PlaywrightException) when (attempt < 3)
+            {
+                await page.Keyboard.PressAsync("Control+A");
+                await page.Keyboard.PressAsync("Backspace");
+            }
+        }
         await page.Keyboard.PressAsync("Enter");
         await Assertions.Expect(page.Locator(selector)).ToHaveValueAsync(option, new() { Timeout = 15_000 });
     }
