@@ -83,7 +83,7 @@ public sealed class AccessibilityTests(BrowserFixture browser) : IClassFixture<B
         await page.WaitForCircuitAsync();
         await CheckAsync(page, "account: sign-in tab", "02-account");
         await page.GetByRole(AriaRole.Tab, new() { Name = Text("Account.RegisterTab") }).ClickAsync();
-        await page.Locator("input[name=register-name]").WaitForAsync();
+        await page.Locator("input[name=register-name]").WaitForAsync(new() { Timeout = 30_000 });
         await CheckAsync(page, "account: register tab", "02b-register");
         await page.Locator("input[name=register-name]").FillAsync("Ada Buyer");
         await page.Locator("input[name=register-email]").FillAsync(email);
@@ -96,7 +96,7 @@ public sealed class AccessibilityTests(BrowserFixture browser) : IClassFixture<B
         await WizardSteps.VerifyAsync(page, app, email);
 
         await page.Locator("#step-submit").ClickAsync(); // the invalid state has its own markup (aria-invalid, alerts)
-        await page.Locator(".mud-input-helper-text.mud-input-error").First.WaitForAsync();
+        await page.Locator(".mud-input-helper-text.mud-input-error").First.WaitForAsync(new() { Timeout = 30_000 });
         await CheckAsync(page, "business (after invalid submit)", "04-business-invalid");
         await page.Locator("input[name=company]").FillAsync("Example Trading Ltd");
         await WizardSteps.PickAsync(page, "role", Text("Choice.Role.Engineering"));
@@ -125,7 +125,7 @@ public sealed class AccessibilityTests(BrowserFixture browser) : IClassFixture<B
         await CheckAsync(page, "linked", "11-linked");
         await page.Locator("#go-billing").ClickAsync();
         await page.WaitForURLAsync("**/billing");
-        await page.Locator(".portal-facts").First.WaitForAsync();
+        await page.Locator(".portal-facts").First.WaitForAsync(new() { Timeout = 30_000 });
         await CheckAsync(page, "billing", "12-billing");
         var apiKeys = new Uri(page.Url).AbsolutePath.Replace("/billing", "/api-keys");
         foreach (var (path, name) in new[] { (apiKeys, "api keys"), ("account/security", "account security"), ("does-not-exist", "not found"),
