@@ -42,7 +42,7 @@ public sealed class AccessibilityTests(BrowserFixture browser) : IClassFixture<B
 
     private async Task CheckAsync(IPage page, string name, string shot)
     {
-        await page.Locator("h1").First.WaitForAsync();
+        await page.Locator("h1").First.WaitForAsync(new() { Timeout = 30_000 });
         await page.ShotAsync($"axe-{shot}-{culture}");
         await axe.CheckAsync(page, $"{name} ({culture})");
         Assert.True(csp.Violations.Count == 0, $"CSP violations by {name} ({culture}):\n" + string.Join("\n", csp.Violations));
@@ -145,7 +145,7 @@ public sealed class AccessibilityTests(BrowserFixture browser) : IClassFixture<B
             await WizardSteps.PickAsync(problem, "outcome", Text(outcome));
             await problem.Locator("#subscribe").ClickAsync();
             await problem.Locator("#setup-account").ClickAsync();
-            await problem.Locator("h1", new() { HasText = Text(title) }).WaitForAsync();
+            await problem.Locator("h1", new() { HasText = Text(title) }).WaitForAsync(new() { Timeout = 30_000 });
             await CheckAsync(problem, name, outcome == "Sim.Failure.Invalid" ? "13-invalid-token" : "14-expired-token");
         }
 

@@ -30,7 +30,7 @@ public sealed class AccountJourneyTests(BrowserFixture browser) : IClassFixture<
         await page.ShotAsync("06-verify-email");
         await page.Locator("input[name=verify-code]").FillAsync("000000" == await LatestCodeAsync("new.buyer@example.com") ? "111111" : "000000");
         await page.Locator("#verify-submit").ClickAsync();
-        await page.GetByText("That code is not right").WaitForAsync();
+        await page.GetByText("That code is not right").WaitForAsync(new() { Timeout = 30_000 });
         await page.Locator("input[name=verify-code]").FillAsync(await LatestCodeAsync("new.buyer@example.com"));
         await page.Locator("#verify-submit").ClickAsync();
 
@@ -54,8 +54,8 @@ public sealed class AccountJourneyTests(BrowserFixture browser) : IClassFixture<
         await page.Locator("input[name=register-password]").FillAsync("short");
         await page.Locator("#register-submit").ClickAsync();
 
-        await page.GetByText("Enter a valid e-mail address").WaitForAsync();
-        await page.GetByText("Accept the service agreement to continue.").WaitForAsync();
+        await page.GetByText("Enter a valid e-mail address").WaitForAsync(new() { Timeout = 30_000 });
+        await page.GetByText("Accept the service agreement to continue.").WaitForAsync(new() { Timeout = 30_000 });
         Assert.EndsWith("/onboarding/account", page.Url);
         await using var db = app.CreateDbContext();
         Assert.Equal(0, await db.Users.CountAsync());
@@ -68,7 +68,7 @@ public sealed class AccountJourneyTests(BrowserFixture browser) : IClassFixture<
         await page.GetByRole(AriaRole.Tab, new() { Name = "Create account" }).ClickAsync();
 
         await page.Locator("#register-submit").ClickAsync();
-        await page.GetByText("Enter your e-mail address.").WaitForAsync();
+        await page.GetByText("Enter your e-mail address.").WaitForAsync(new() { Timeout = 30_000 });
         await page.ShotAsync("05b-register-empty-submit");
 
         foreach (var (name, message) in new[] { ("register-name", "Enter your name."), ("register-email", "Enter your e-mail address."), ("register-password", "Enter your password.") })
@@ -111,12 +111,12 @@ public sealed class AccountJourneyTests(BrowserFixture browser) : IClassFixture<
         {
             // The header's picker reloads the same step in the other language.
             await page.Locator($"button[name=culture][value={culture}]").ClickAsync();
-            await page.Locator($"html[lang={culture}]").WaitForAsync();
+            await page.Locator($"html[lang={culture}]").WaitForAsync(new() { Timeout = 30_000 });
             await page.WaitForCircuitAsync();
         }
         await page.GetByRole(AriaRole.Tab).Nth(1).ClickAsync();
         await page.Locator("#register-submit").ClickAsync();
-        await page.Locator("#register-form .mud-input-error").First.WaitForAsync();
+        await page.Locator("#register-form .mud-input-error").First.WaitForAsync(new() { Timeout = 30_000 });
         await new Axe().CheckAsync(page, "inject"); // loads axe-core into the page; the wizard page around the forms is the wizard's test
 
         var json = await page.EvaluateAsync<string>("""
@@ -140,7 +140,7 @@ public sealed class AccountJourneyTests(BrowserFixture browser) : IClassFixture<
         await page.Locator("input[name=signin-email]").FillAsync("returning@example.com");
         await page.Locator("input[name=signin-password]").FillAsync("Wr0ng!Password");
         await page.Locator("#signin-submit").ClickAsync();
-        await page.GetByText("The e-mail address or password is incorrect.").WaitForAsync();
+        await page.GetByText("The e-mail address or password is incorrect.").WaitForAsync(new() { Timeout = 30_000 });
         await page.Locator("input[name=signin-password]").FillAsync("Str0ng!Passw0rd");
         await page.Locator("#signin-submit").ClickAsync();
 

@@ -29,7 +29,7 @@ public sealed class ChineseTextTests(BrowserFixture browser) : IClassFixture<Bro
     /// <summary>Visible text plus the text a screen reader reads (labels, titles, placeholders), minus what is allowed.</summary>
     private async Task CheckAsync(IPage page, string name)
     {
-        await page.Locator("h1").First.WaitForAsync();
+        await page.Locator("h1").First.WaitForAsync(new() { Timeout = 30_000 });
         await page.ShotAsync("zh-" + name);
         var text = await page.EvaluateAsync<string>("""
             () => {
@@ -92,7 +92,7 @@ public sealed class ChineseTextTests(BrowserFixture browser) : IClassFixture<Bro
 
         await page.GetByRole(AriaRole.Tab).Nth(1).ClickAsync();
         await page.Locator("#register-submit").ClickAsync(); // the validation messages are UI text too
-        await page.Locator(".mud-input-helper-text.mud-input-error").First.WaitForAsync();
+        await page.Locator(".mud-input-helper-text.mud-input-error").First.WaitForAsync(new() { Timeout = 30_000 });
         await CheckAsync(page, "03-register-invalid");
         await page.Locator("input[name=register-name]").FillAsync("Ada Buyer");
         await page.Locator("input[name=register-email]").FillAsync("ada@example.com");
@@ -105,7 +105,7 @@ public sealed class ChineseTextTests(BrowserFixture browser) : IClassFixture<Bro
         await WizardSteps.VerifyAsync(page, app, "ada@example.com");
 
         await page.Locator("#step-submit").ClickAsync();
-        await page.Locator(".mud-input-helper-text.mud-input-error").First.WaitForAsync();
+        await page.Locator(".mud-input-helper-text.mud-input-error").First.WaitForAsync(new() { Timeout = 30_000 });
         await CheckAsync(page, "05-business-invalid");
         await page.Locator("input[name=company]").FillAsync("Example Trading Ltd");
         foreach (var name in new[] { "role", "size", "country" }) await PickFirstAsync(page, name);
@@ -133,7 +133,7 @@ public sealed class ChineseTextTests(BrowserFixture browser) : IClassFixture<Bro
         await page.Locator("#go-billing").ClickAsync();
         await page.WaitForURLAsync("**/billing");
         await page.Locator("#go-billing").WaitForAsync(new() { State = WaitForSelectorState.Detached }); // the linked page has gone
-        await page.Locator("dl").First.WaitForAsync();
+        await page.Locator("dl").First.WaitForAsync(new() { Timeout = 30_000 });
         await CheckAsync(page, "13-billing");
 
         await using (var db = app.CreateDbContext())

@@ -24,7 +24,7 @@ public sealed class ContentSecurityPolicyBrowserTests(BrowserFixture browser) : 
         await page.GetByRole(AriaRole.Tab, new() { Name = "Create account" }).ClickAsync();
         await page.Locator("input[name=register-email]").FillAsync("not-an-email");
         await page.Locator("input[name=register-name]").FocusAsync();
-        await page.Locator("text=valid e-mail").First.WaitForAsync();
+        await page.Locator("text=valid e-mail").First.WaitForAsync(new() { Timeout = 30_000 });
         await page.ShotAsync("csp-account-step");
 
         Assert.Empty(violations);

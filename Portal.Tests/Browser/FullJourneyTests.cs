@@ -31,7 +31,7 @@ public sealed class FullJourneyTests(BrowserFixture browser) : IClassFixture<Bro
         await page.WaitForURLAsync("**/onboarding/business");
         await page.WaitForCircuitAsync();
         await page.Locator("#step-submit").ClickAsync(); // empty form: messages, no move
-        await page.GetByText("This field is required.").First.WaitForAsync();
+        await page.GetByText("This field is required.").First.WaitForAsync(new() { Timeout = 30_000 });
         await page.ShotAsync("10-business-invalid");
         await page.Locator("input[name=company]").FillAsync("Example Trading Ltd");
         await PickAsync(page, "role", "Engineering");
@@ -66,11 +66,11 @@ public sealed class FullJourneyTests(BrowserFixture browser) : IClassFixture<Bro
         await page.ShotAsync("17-linked");
 
         await page.Locator("#go-billing").ClickAsync();
-        await page.GetByText("Billed through AWS Marketplace").WaitForAsync();
+        await page.GetByText("Billed through AWS Marketplace").WaitForAsync(new() { Timeout = 30_000 });
         await page.ShotAsync("18-billing");
         await page.GoBackAsync();
         await page.Locator("#go-workspace").ClickAsync();
-        await page.Locator("h1", new() { HasText = "Production" }).WaitForAsync();
+        await page.Locator("h1", new() { HasText = "Production" }).WaitForAsync(new() { Timeout = 30_000 });
         await page.ShotAsync("19-workspace-home");
 
         await using var check = app.CreateDbContext();

@@ -36,7 +36,7 @@ public sealed class KeyboardJourneyTests(BrowserFixture browser) : IClassFixture
         await page.WaitForFunctionAsync("() => document.activeElement?.getAttribute('role') === 'tab' && document.activeElement.textContent.trim() === 'Create account'",
             null, new() { Timeout = 15_000 });
         await page.Keyboard.PressAsync("Enter");
-        await page.Locator("input[name=register-name]").WaitForAsync();
+        await page.Locator("input[name=register-name]").WaitForAsync(new() { Timeout = 30_000 });
         await Keys.TypeIntoAsync(page, "input[name=register-name]", "Kim Keys");
         await Keys.TypeIntoAsync(page, "input[name=register-email]", "kim@example.com");
         await Keys.TypeIntoAsync(page, "input[name=register-password]", "Str0ng!Passw0rd");
@@ -68,7 +68,7 @@ public sealed class KeyboardJourneyTests(BrowserFixture browser) : IClassFixture
 
         await Keys.TabToAsync(page, "input[name=site]");
         await page.Keyboard.PressAsync("ArrowDown"); // the first site has focus; the arrow moves to and checks the second
-        await page.Locator("input[name=site][value=cn-northwest-1]:checked").WaitForAsync();
+        await page.Locator("input[name=site][value=cn-northwest-1]:checked").WaitForAsync(new() { Timeout = 30_000 });
         await page.ShotAsync("kb-05-site");
         await Keys.SubmitAsync(page, "#step-submit", "**/onboarding/organization");
 
@@ -86,7 +86,7 @@ public sealed class KeyboardJourneyTests(BrowserFixture browser) : IClassFixture
         await page.ShotAsync("kb-09-linked");
         await Keys.TabToAsync(page, "#go-billing");
         await page.Keyboard.PressAsync("Enter");
-        await page.GetByText("Billed through AWS Marketplace").WaitForAsync();
+        await page.GetByText("Billed through AWS Marketplace").WaitForAsync(new() { Timeout = 30_000 });
         await page.ShotAsync("kb-10-billing");
 
         await using var db = app.CreateDbContext();

@@ -108,7 +108,7 @@ public static class Keys
                 }
             }
         }
-        await page.Locator("h1").First.WaitForAsync();
+        await page.Locator("h1").First.WaitForAsync(new() { Timeout = 30_000 });
         await page.WaitForCircuitAsync();
     }
 }

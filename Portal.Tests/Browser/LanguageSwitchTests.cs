@@ -32,7 +32,7 @@ public sealed class LanguageSwitchTests(BrowserFixture browser) : IClassFixture<
         await page.GetByRole(AriaRole.Button, new() { Name = label, Exact = true }).ClickAsync();
         await page.Locator($"html[lang={culture}]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
         await page.WaitForCircuitAsync();
-        await page.Locator("h1", new() { HasText = Text(culture, "Business.Title") }).WaitForAsync();
+        await page.Locator("h1", new() { HasText = Text(culture, "Business.Title") }).WaitForAsync(new() { Timeout = 30_000 });
     }
 
     private async Task AssertAnswersKeptAsync(IPage page, string culture)

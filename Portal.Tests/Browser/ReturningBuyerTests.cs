@@ -59,7 +59,7 @@ public sealed class ReturningBuyerTests(BrowserFixture browser) : IClassFixture<
         await page.GetByText("Existing WS").ClickAsync();
         await page.Locator("#step-submit").ClickAsync();
         var dialog = page.Locator(".mud-dialog");
-        await dialog.WaitForAsync();
+        await dialog.WaitForAsync(new() { Timeout = 30_000 });
         await page.ShotAsync("21-workspace-bind-confirm");
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Bind workspace" }).ClickAsync();
         await page.WaitForURLAsync("**/onboarding/review");
@@ -113,7 +113,7 @@ public sealed class ReturningBuyerTests(BrowserFixture browser) : IClassFixture<
         await page.GotoAsync(new Uri(second.BaseAddress, "onboarding").ToString());
 
         await page.WaitForURLAsync("**/onboarding/verify-email");
-        await page.Locator("h1", new() { HasText = "Check your e-mail" }).WaitForAsync();
+        await page.Locator("h1", new() { HasText = "Check your e-mail" }).WaitForAsync(new() { Timeout = 30_000 });
     }
 }
 
@@ -139,7 +139,7 @@ public sealed class SignedInBuyerTests(BrowserFixture browser) : IClassFixture<B
 
         var page = await BuyerSteps.LandAtAccountAsync(context, "555555555555", expectedPath: "/onboarding/site");
 
-        await page.Locator("h1").WaitForAsync();
+        await page.Locator("h1").WaitForAsync(new() { Timeout = 30_000 });
         await using var db = app.CreateDbContext();
         Assert.Equal(2, await db.OnboardingSessions.CountAsync(s => s.UserId != null));
     }

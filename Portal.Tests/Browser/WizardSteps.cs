@@ -47,7 +47,7 @@ public static class WizardSteps
     public static async Task NextAsync(IPage page, string path)
     {
         await page.ClickAndWaitForUrlAsync(page.Locator("#step-submit"), "**" + path);
-        await page.Locator("h1").WaitForAsync();
+        await page.Locator("h1").WaitForAsync(new() { Timeout = 30_000 });
         await page.WaitForCircuitAsync();
     }
 

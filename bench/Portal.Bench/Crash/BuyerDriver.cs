@@ -149,7 +149,7 @@ public sealed partial class BuyerDriver(IBrowser browser, VictimProcess victim, 
 
     private static async Task SettleAsync(IPage page)
     {
-        await page.Locator("h1").First.WaitForAsync();
+        await page.Locator("h1").First.WaitForAsync(new() { Timeout = 30_000 });
         await page.Locator("[data-circuit=on]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
     }
 
@@ -222,7 +222,7 @@ public sealed partial class BuyerDriver(IBrowser browser, VictimProcess victim, 
             default:
                 if (BillingPath().Match(path) is { Success: true } billing)
                 {
-                    await page.GetByText("Billed through AWS Marketplace").WaitForAsync();
+                    await page.GetByText("Billed through AWS Marketplace").WaitForAsync(new() { Timeout = 30_000 });
                     o.OrganizationId = Guid.Parse(billing.Groups[1].Value);
                     victim.Advanced();
                     o.Finish(OnboardingOutcome.Completed);
