@@ -93,14 +93,15 @@ public sealed class ContractGraceWorker(ContractGrace grace, IOptions<BillingOpt
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // The first sweep one interval after start: a grace period is days long, and start-up stays quick.
         using var timer = new PeriodicTimer(options.Value.GraceSweepInterval, time);
-        do
+        while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             try { await grace.SweepAsync(stoppingToken); }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 logger.LogWarning(ex, "Contract grace sweep failed; it runs again in {Interval}", options.Value.GraceSweepInterval);
             }
-        } while (await timer.WaitForNextTickAsync(stoppingToken));
+        }
     }
 }
