@@ -41,8 +41,9 @@ public sealed class ContractJourneyTests(BrowserFixture browser) : IClassFixture
         await WizardSteps.NextAsync(page, "/onboarding/site");
         await WizardSteps.ChooseSiteAsync(page);
         await WizardSteps.NextAsync(page, "/onboarding/organization");
-        // A contract always gets an organization of its own: no choice of an existing one.
-        Assert.Equal(0, await page.Locator("input[name=org-mode]").CountAsync());
+        // A contract always gets an organization of its own: the existing choice is off and says why.
+        await Assertions.Expect(page.Locator("input[name=org-mode]").Nth(1)).ToBeDisabledAsync(new() { Timeout = 30_000 });
+        await Assertions.Expect(page.Locator("main")).ToContainTextAsync("A contract gets its own organization", new() { Timeout = 30_000 });
         await page.ShotAsync("contract-03-organization");
         await WizardSteps.NameOrganizationAsync(page);
         await WizardSteps.NextAsync(page, "/onboarding/workspace");

@@ -44,6 +44,8 @@ public sealed class PortalAppFactory : WebApplicationFactory<Program>
             ["ConnectionStrings:Portal"] = postgresConnection ?? $"Data Source={Path.Combine(root, "portal.db")}" + (sqliteOptions is null ? "" : ";" + sqliteOptions),
             ["DataProtection:KeysPath"] = Path.Combine(root, "keys"),
             ["Marketplace:Mode"] = "Simulator",
+            // The simulator's automatic subscribe-success is off unless a test asks for it: statuses stay where tests put them.
+            ["Simulator:ConfirmDelay"] = "00:00:00",
             ["Marketplace:Products:0:ProductCode"] = PaygProduct,
             ["Marketplace:Products:0:Name"] = "Test Analytics",
             ["Marketplace:Products:0:ListingUrl"] = "https://aws.amazon.com/marketplace/pp/prodview-test",

@@ -17,11 +17,16 @@ public static class AccountEndpoints
         {
             if (!await antiforgery.IsRequestValidAsync(ctx)) return Results.BadRequest();
             await signIn.SignOutAsync();
-            return Results.LocalRedirect("/");
+            // "Not you? Use another account" comes back to the page it was on; only a path of this site is followed.
+            var back = ctx.Request.Form["returnUrl"].ToString();
+            return Results.LocalRedirect(IsLocalPath(back) ? back : "/");
         });
         group.MapPost("/signout-everywhere", (Delegate)SignOutEverywhereAsync);
         return app;
     }
+
+    private static bool IsLocalPath(string url) =>
+        url.Length > 1 && url[0] == '/' && url[1] is not ('/' or '\\') && !url.Contains("://", StringComparison.Ordinal);
 
     /// <summary>
     /// Renews the security stamp, which every other cookie and live circuit of the account is checked against

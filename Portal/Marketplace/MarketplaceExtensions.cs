@@ -43,6 +43,8 @@ public static class MarketplaceExtensions
         builder.Services.AddSingleton<SimulatorTokens>();
         builder.Services.AddSingleton<SimulatorState>();
         builder.Services.AddSingleton<SimulatorNotifier>();
+        builder.Services.AddOptions<SimulatorOptions>().BindConfiguration(SimulatorOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddHostedService<SimulatorAutoConfirm>();
         builder.Services.AddHttpClient("simulator-notifier", c => c.Timeout = TimeSpan.FromSeconds(30));
         builder.Services.AddScoped<LandingService>();
         builder.Services.AddScoped<SubscriptionRegistrar>();

@@ -104,6 +104,7 @@ public sealed class LinkService(
                 db.AuditEvents.Add(Audit("workspace.bound", subscription.Id, sessionId, userId, workspace.Name, now));
             }
 
+            workspace.LinkedSubscriptionId = subscription.Id;
             data.LinkedOrganizationId = organization.Id;
             data.LinkedWorkspaceId = workspace.Id;
             session.Data = data.ToJson();

@@ -8,6 +8,11 @@ public sealed class Organization
     public Guid Id { get; init; } = Guid.NewGuid();
     public required string Name { get; set; }
     public DateTimeOffset CreatedAt { get; init; }
+    /// <summary>
+    /// Set when a contract that bills the organization ended without renewal and its grace period ran out (see
+    /// <see cref="Home.ContractGrace"/>); cleared when it is billed again. The vendor's product reads it to stop service.
+    /// </summary>
+    public DateTimeOffset? DisabledAt { get; set; }
     public List<OrganizationMember> Members { get; init; } = [];
     public List<Workspace> Workspaces { get; init; } = [];
 }
@@ -30,4 +35,6 @@ public sealed class Workspace
     public required string Language { get; init; }
     public required string Site { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
+    /// <summary>The AWS subscription this workspace was created for or bound to at linking, shown as "bound" on the home.</summary>
+    public Guid? LinkedSubscriptionId { get; set; }
 }

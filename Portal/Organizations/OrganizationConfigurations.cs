@@ -38,6 +38,7 @@ internal sealed class WorkspaceConfiguration : IEntityTypeConfiguration<Workspac
         b.Property(w => w.Language).HasMaxLength(16).IsRequired();
         b.Property(w => w.Site).HasMaxLength(64).IsRequired();
         b.HasIndex(w => new { w.OrganizationId, w.Name }).IsUnique();
+        b.HasOne<Marketplace.Subscriptions.MarketplaceSubscription>().WithMany().HasForeignKey(w => w.LinkedSubscriptionId).OnDelete(DeleteBehavior.SetNull);
     }
 }
 

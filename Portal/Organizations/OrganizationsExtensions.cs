@@ -1,4 +1,5 @@
 using Portal.Organizations;
+using Portal.Organizations.Home;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -8,6 +9,13 @@ public static class OrganizationsExtensions
     {
         builder.Services.AddScoped<OrganizationDirectory>();
         builder.Services.AddScoped<LinkService>();
+        // The buyer's home: its read side, the switcher's state, and the contract grace period.
+        builder.Services.AddScoped<OrganizationQueries>();
+        builder.Services.AddScoped<CurrentOrganization>();
+        builder.Services.AddScoped<WorkspaceCreator>();
+        builder.Services.AddOptions<BillingOptions>().BindConfiguration(BillingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<ContractGrace>();
+        builder.Services.AddHostedService<ContractGraceWorker>();
         return builder;
     }
 }

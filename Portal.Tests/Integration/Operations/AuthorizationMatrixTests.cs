@@ -64,9 +64,24 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
     {
         { "admin", "billing", true, "Billed through AWS Marketplace" },
         { "member", "billing", false, "Only the organization's admins can see its billing." },
-        { "stranger", "billing", false, "Only the organization's admins can see its billing." },
-        { "anonymous", "billing", false, "Sign in to see billing." },
-        { "vendor", "billing", false, "Only the organization's admins can see its billing." },
+        { "stranger", "billing", false, "This organization does not exist or you are not one of its members." },
+        { "anonymous", "billing", false, "Sign in to open this organization." },
+        { "vendor", "billing", false, "This organization does not exist or you are not one of its members." },
+        { "admin", "home", true, "Acme Hidden Workspace" },
+        { "member", "home", true, "Acme Hidden Workspace" },
+        { "stranger", "home", false, "This organization does not exist or you are not one of its members." },
+        { "anonymous", "home", false, "Sign in to open this organization." },
+        { "vendor", "home", false, "This organization does not exist or you are not one of its members." },
+        { "admin", "workspaces", true, "New workspace" },
+        { "member", "workspaces", true, "Acme Hidden Workspace" },
+        { "stranger", "workspaces", false, "This organization does not exist or you are not one of its members." },
+        { "anonymous", "workspaces", false, "Sign in to open this organization." },
+        { "vendor", "workspaces", false, "This organization does not exist or you are not one of its members." },
+        { "admin", "account", true, "Acme Secret Org" },
+        { "member", "account", true, "Acme Secret Org" },
+        { "stranger", "account", false, "Other Org" },
+        { "anonymous", "account", false, "You are not signed in" },
+        { "vendor", "account", false, "You are not a member of any organization yet." },
         { "admin", "api-keys", true, "Your product reports this organization's usage" },
         { "member", "api-keys", false, "Only the organization's admins can manage its API keys." },
         { "stranger", "api-keys", false, "Only the organization's admins can manage its API keys." },
@@ -96,6 +111,9 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
             "billing" => $"/organizations/{org}/billing",
             "api-keys" => $"/organizations/{org}/api-keys",
             "workspace" => $"/workspaces/{workspace}",
+            "home" => $"/organizations/{org}",
+            "workspaces" => $"/organizations/{org}/workspaces",
+            "account" => "/account",
             "console" => "/admin",
             _ => $"/admin/subscriptions/{subscription}",
         };
@@ -106,13 +124,19 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         {
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             Assert.Contains(expected, html);
+            // Only admins see how the organization is billed, whatever the page.
+            if (who == "member") Assert.DoesNotContain("9999", html);
             return;
         }
         // Refused: a 3xx to sign-in, a 403, or the page's own refusal; never the organization's data.
         Assert.True(response.StatusCode is HttpStatusCode.OK or HttpStatusCode.Redirect or HttpStatusCode.Forbidden, $"{(int)response.StatusCode}");
         if (expected.Length > 0 && response.StatusCode == HttpStatusCode.OK) Assert.Contains(expected, html);
-        Assert.DoesNotContain("Acme Secret Org", html);
-        Assert.DoesNotContain("Acme Hidden Workspace", html);
+        // A member knows the organization's name and workspaces (they work there); billing is what is kept from them.
+        if (who != "member")
+        {
+            Assert.DoesNotContain("Acme Secret Org", html);
+            Assert.DoesNotContain("Acme Hidden Workspace", html);
+        }
         Assert.DoesNotContain("9999", html);
     }
 }

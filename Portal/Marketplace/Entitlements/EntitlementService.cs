@@ -54,9 +54,15 @@ public sealed class EntitlementService(IDbContextFactory<PortalDbContext> factor
                 Type = "subscription.entitlements-updated", OccurredAt = now, SubscriptionId = s.Id, Actor = "aws",
                 Details = string.Join(", ", rows.Select(r => $"{r.Dimension}={r.Value} until {r.ExpiresAt:yyyy-MM-dd}")),
             });
+        // A contract is confirmed once AWS entitles it: from then on it reads Active everywhere, even if no
+        // subscribe-success arrives (EventBridge-only listings send none). Never revives an ended one.
+        var active = rows.Any(r => r.IsActive(now));
+        if (active)
+            await db.Subscriptions.Where(x => x.Id == s.Id && x.Status == SubscriptionStatus.Pending)
+                .ExecuteUpdateAsync(u => u.SetProperty(x => x.Status, SubscriptionStatus.Active).SetProperty(x => x.UpdatedAt, now), ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
-        return rows.Any(r => r.IsActive(now));
+        return active;
     }
 
     /// <summary>Whether the stored entitlements include one still running (no call to AWS).</summary>

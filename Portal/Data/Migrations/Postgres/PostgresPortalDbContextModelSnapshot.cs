@@ -17,7 +17,7 @@ namespace Portal.Data.Migrations.Postgres
         {
 #pragma warning disable 612, 618
             modelBuilder
-                .HasAnnotation("ProductVersion", "10.0.14")
+                .HasAnnotation("ProductVersion", "10.0.15")
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
@@ -880,6 +880,9 @@ namespace Portal.Data.Migrations.Postgres
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<DateTimeOffset?>("DisabledAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(100)
@@ -928,6 +931,9 @@ namespace Portal.Data.Migrations.Postgres
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
 
+                    b.Property<Guid?>("LinkedSubscriptionId")
+                        .HasColumnType("uuid");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(100)
@@ -942,6 +948,8 @@ namespace Portal.Data.Migrations.Postgres
                         .HasColumnType("character varying(64)");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("LinkedSubscriptionId");
 
                     b.HasIndex("OrganizationId", "Name")
                         .IsUnique();
@@ -1155,6 +1163,11 @@ namespace Portal.Data.Migrations.Postgres
 
             modelBuilder.Entity("Portal.Organizations.Workspace", b =>
                 {
+                    b.HasOne("Portal.Marketplace.Subscriptions.MarketplaceSubscription", null)
+                        .WithMany()
+                        .HasForeignKey("LinkedSubscriptionId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
                     b.HasOne("Portal.Organizations.Organization", null)
                         .WithMany("Workspaces")
                         .HasForeignKey("OrganizationId")

@@ -15,7 +15,7 @@ namespace Portal.Data.Migrations.Sqlite
         protected override void BuildModel(ModelBuilder modelBuilder)
         {
 #pragma warning disable 612, 618
-            modelBuilder.HasAnnotation("ProductVersion", "10.0.14");
+            modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole", b =>
                 {
@@ -865,6 +865,9 @@ namespace Portal.Data.Migrations.Sqlite
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("DisabledAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(100)
@@ -913,6 +916,9 @@ namespace Portal.Data.Migrations.Sqlite
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("LinkedSubscriptionId")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(100)
@@ -927,6 +933,8 @@ namespace Portal.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("LinkedSubscriptionId");
 
                     b.HasIndex("OrganizationId", "Name")
                         .IsUnique();
@@ -1140,6 +1148,11 @@ namespace Portal.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Portal.Organizations.Workspace", b =>
                 {
+                    b.HasOne("Portal.Marketplace.Subscriptions.MarketplaceSubscription", null)
+                        .WithMany()
+                        .HasForeignKey("LinkedSubscriptionId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
                     b.HasOne("Portal.Organizations.Organization", null)
                         .WithMany("Workspaces")
                         .HasForeignKey("OrganizationId")
