@@ -183,6 +183,28 @@ public sealed class ProvisioningApiTests
         Assert.True(Assert.Single(view.Members).Claimed);
     }
 
+    [Fact]
+    public async Task Provisioned_Customer_IsOfferedItsOrganizationAndWorkspacesAtTheLinkStep()
+    {
+        await using var w = await ProvisioningWorld.StartAsync();
+        await w.PutAsync(Org, new { name = "Northwind" });
+        await w.PutAsync(Org + "/members/alice@northwind.example", new { role = "Admin" });
+        await w.PutAsync(Org + "/members/bob@northwind.example", new { role = "Member" });
+        await w.PutAsync(Org + "/workspaces/ws-1", new { name = "Production", site = "us-west-2", language = "en" });
+        var subscription = await w.App.LandAsync("210987654321");
+
+        using var scope = w.App.Services.CreateScope();
+        var directory = scope.ServiceProvider.GetRequiredService<OrganizationDirectory>();
+        await using var db = w.App.CreateDbContext();
+        var alice = await db.Users.SingleAsync(u => u.Email == "alice@northwind.example");
+        var bob = await db.Users.SingleAsync(u => u.Email == "bob@northwind.example");
+
+        var offered = Assert.Single(await directory.ForUserAsync(alice.Id, subscription.Id));
+        Assert.Equal(("Northwind", true), (offered.Name, offered.Selectable));
+        Assert.False(Assert.Single(await directory.ForUserAsync(bob.Id, subscription.Id)).Selectable); // a Member cannot link
+        Assert.Equal("Production", Assert.Single(await directory.WorkspacesAsync(offered.Id)).Name);
+    }
+
     private static async Task<int[]> CountsAsync(ProvisioningWorld w)
     {
         await using var db = w.App.CreateDbContext();
