@@ -147,6 +147,25 @@ public sealed class ProvisioningApiTests
     }
 
     [Fact]
+    public async Task Requests_BeyondTheUsageLimit_Are429PerKey()
+    {
+        await using var w = await ProvisioningWorld.StartAsync(settings: new Dictionary<string, string?>
+        {
+            ["RateLimits:Enabled"] = "true", ["RateLimits:Usage:PermitLimit"] = "2", ["RateLimits:Usage:Window"] = "01:00:00",
+        });
+        var other = (await w.App.Services.GetRequiredService<VendorApiKeyService>().CreateAsync("other", "test-admin")).PlainKey;
+
+        var answers = new List<HttpResponseMessage>();
+        for (var i = 0; i < 3; i++) answers.Add(await w.SendAsync(HttpMethod.Get, "/api/v1/organizations"));
+        var otherKey = await w.SendAsync(HttpMethod.Get, "/api/v1/organizations", key: other);
+
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests], answers.Select(a => a.StatusCode));
+        Assert.Equal("application/problem+json", answers[2].Content.Headers.ContentType?.MediaType);
+        Assert.NotNull(answers[2].Headers.RetryAfter);
+        Assert.Equal(HttpStatusCode.OK, otherKey.StatusCode); // partitioned by key
+    }
+
+    [Fact]
     public async Task List_ShowsEveryOrganization_Paged()
     {
         await using var w = await ProvisioningWorld.StartAsync();

@@ -19,10 +19,11 @@ internal sealed class ProvisioningWorld : IAsyncDisposable
     public PortalAppFactory App { get; }
     public string Key { get; }
 
-    public static async Task<ProvisioningWorld> StartAsync(string provider = "Sqlite", Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor? interceptor = null)
+    public static async Task<ProvisioningWorld> StartAsync(string provider = "Sqlite", Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor? interceptor = null,
+        IDictionary<string, string?>? settings = null)
     {
         var pg = provider == "Postgres" ? await PostgresDatabase.CreateAsync() : null;
-        var app = new PortalAppFactory(postgresConnection: pg?.ConnectionString,
+        var app = new PortalAppFactory(settings, postgresConnection: pg?.ConnectionString,
             configureServices: interceptor is null ? null : s => s.AddSingleton(interceptor));
         _ = app.BaseAddress;
         var key = (await app.Services.GetRequiredService<VendorApiKeyService>().CreateAsync("crm sync", "test-admin")).PlainKey;
