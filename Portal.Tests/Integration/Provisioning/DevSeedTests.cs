@@ -10,15 +10,20 @@ namespace Portal.Tests.Integration.Provisioning;
 /// <summary>Development's existing customers: made at start-up, signed in with the documented password, not doubled by a restart.</summary>
 public sealed class DevSeedTests
 {
-    [Fact]
-    public async Task Seed_TwoStarts_SameCustomersOnce()
+    [Theory]
+    [InlineData("Sqlite")]
+    [InlineData("Postgres")]
+    public async Task Seed_TwoStarts_SameCustomersOnce(string provider)
     {
         var root = Directory.CreateTempSubdirectory("portal-seed-").FullName;
-        var settings = new Dictionary<string, string?> { ["DevTools:SeedCustomers"] = "true", ["ConnectionStrings:Portal"] = $"Data Source={Path.Combine(root, "seed.db")}" };
+        await using var pg = provider == "Postgres" ? await PostgresDatabase.CreateAsync() : null;
+        var settings = new Dictionary<string, string?> { ["DevTools:SeedCustomers"] = "true" };
+        if (pg is null) settings["ConnectionStrings:Portal"] = $"Data Source={Path.Combine(root, "seed.db")}";
         try
         {
-            await using (var first = new PortalAppFactory(settings)) _ = first.BaseAddress;
-            await using var second = new PortalAppFactory(settings);
+            // Two starts on one database, as a restart: the second finds every customer and adds nothing.
+            await using (var first = new PortalAppFactory(settings, postgresConnection: pg?.ConnectionString)) _ = first.BaseAddress;
+            await using var second = new PortalAppFactory(settings, postgresConnection: pg?.ConnectionString);
             _ = second.BaseAddress;
 
             await using var db = second.CreateDbContext();
