@@ -18,6 +18,7 @@ builder.AddMetering();
 builder.AddWebhooks();
 builder.AddDevTools();
 builder.AddAdmin();
+builder.AddProvisioning();
 builder.AddOperations();
 
 var app = builder.Build();
@@ -51,6 +52,7 @@ app.MapCultureEndpoints();
 app.MapMarketplace();
 app.MapAccountEndpoints();
 app.MapUsageApi();
+app.MapProvisioning();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 app.Run();

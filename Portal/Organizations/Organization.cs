@@ -7,6 +7,8 @@ public sealed class Organization
 {
     public Guid Id { get; init; } = Guid.NewGuid();
     public required string Name { get; set; }
+    /// <summary>The vendor's own id for this customer (provisioning API); unique, null for organizations made here.</summary>
+    public string? ExternalId { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
     /// <summary>
     /// Set when a contract that bills the organization ended without renewal and its grace period ran out (see
@@ -34,6 +36,8 @@ public sealed class Workspace
     /// <summary>Language of the workspace's event, alert and SMS templates (not the UI language).</summary>
     public required string Language { get; init; }
     public required string Site { get; init; }
+    /// <summary>The vendor's own id for this workspace (provisioning API); unique within its organization.</summary>
+    public string? ExternalId { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
     /// <summary>The AWS subscription this workspace was created for or bound to at linking, shown as "bound" on the home.</summary>
     public Guid? LinkedSubscriptionId { get; set; }

@@ -11,6 +11,9 @@ internal sealed class OrganizationConfiguration : IEntityTypeConfiguration<Organ
     {
         b.ToTable("Organizations");
         b.Property(o => o.Name).HasMaxLength(100).IsRequired();
+        // NULLs are distinct in a unique index on both providers: organizations made here carry none.
+        b.Property(o => o.ExternalId).HasMaxLength(128);
+        b.HasIndex(o => o.ExternalId).IsUnique();
         b.HasMany(o => o.Members).WithOne().HasForeignKey(m => m.OrganizationId).OnDelete(DeleteBehavior.Cascade);
         b.HasMany(o => o.Workspaces).WithOne().HasForeignKey(w => w.OrganizationId).OnDelete(DeleteBehavior.Cascade);
     }
@@ -39,6 +42,8 @@ internal sealed class WorkspaceConfiguration : IEntityTypeConfiguration<Workspac
         b.Property(w => w.Site).HasMaxLength(64).IsRequired();
         b.HasIndex(w => new { w.OrganizationId, w.Name }).IsUnique();
         b.HasOne<Marketplace.Subscriptions.MarketplaceSubscription>().WithMany().HasForeignKey(w => w.LinkedSubscriptionId).OnDelete(DeleteBehavior.SetNull);
+        b.Property(w => w.ExternalId).HasMaxLength(128);
+        b.HasIndex(w => new { w.OrganizationId, w.ExternalId }).IsUnique();
     }
 }
 
