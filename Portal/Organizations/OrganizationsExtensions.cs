@@ -8,6 +8,7 @@ public static class OrganizationsExtensions
     {
         builder.Services.AddScoped<OrganizationDirectory>();
         builder.Services.AddScoped<LinkService>();
+        builder.AddMembers();
         return builder;
     }
 }
