@@ -24,11 +24,11 @@ public sealed class LinkRequestService(
     IDbContextFactory<PortalDbContext> factory, IEmailComposer composer, IEmailDelivery delivery, IOptions<MembersOptions> options,
     IOptions<MarketplaceOptions> marketplace, TimeProvider time)
 {
-    /// <summary>The admins to ask; empty when the request is not allowed (not a member, not this person's subscription).</summary>
-    public async Task<IReadOnlyList<AdminContact>> AdminsAsync(Guid organizationId, string? userId, Guid subscriptionId, CancellationToken ct = default)
+    /// <summary>The admins to ask; null when the request is not allowed (not a member, not this person's subscription).</summary>
+    public async Task<IReadOnlyList<AdminContact>?> AdminsAsync(Guid organizationId, string? userId, Guid subscriptionId, CancellationToken ct = default)
     {
         await using var db = factory.CreateDbContext();
-        if (!await AllowedAsync(db, organizationId, userId, subscriptionId, ct)) return [];
+        if (!await AllowedAsync(db, organizationId, userId, subscriptionId, ct)) return null;
         return (await AdminUsers(db, organizationId).Select(u => new { u.DisplayName, u.Email }).ToListAsync(ct))
             .Select(u => new AdminContact(u.DisplayName, MemberAudit.MaskEmail(u.Email))).OrderBy(a => a.MaskedEmail, StringComparer.Ordinal).ToList();
     }
