@@ -18,6 +18,7 @@ public sealed partial class MembersJourneyTests(BrowserFixture browser) : IClass
 {
     private static readonly LocatorWaitForOptions Bound = new() { Timeout = 30_000 };
     private readonly PortalAppFactory app = new();
+    private readonly Axe axe = new();
 
     public Task InitializeAsync() => Task.CompletedTask;
     public async Task DisposeAsync() => await app.DisposeAsync();
@@ -45,6 +46,7 @@ public sealed partial class MembersJourneyTests(BrowserFixture browser) : IClass
         await page.WaitForCircuitAsync();
         await Assertions.Expect(page.Locator("#invitation-intro")).ToContainTextAsync("invited you to join Northwind as Member", new() { Timeout = 30_000 });
         await page.ShotAsync("90-invitation-register");
+        await axe.CheckAsync(page, "invitation (register)");
         await page.Locator("input[name=register-name]").FillAsync("Nina Newbie");
         await Assertions.Expect(page.Locator("input[name=register-email]")).ToHaveValueAsync("newbie@northwind.example", new() { Timeout = 30_000 }); // the invited address, filled in
         await page.Locator("input[name=register-password]").FillAsync(AdminTestData.Password);
@@ -60,6 +62,7 @@ public sealed partial class MembersJourneyTests(BrowserFixture browser) : IClass
         await Assertions.Expect(page.Locator("tr[data-member='newbie@northwind.example']")).ToContainTextAsync("Member", new() { Timeout = 30_000 });
         await page.Locator("#members-readonly").WaitForAsync(Bound);
         await page.ShotAsync("92-members-as-member");
+        await axe.CheckAsync(page, "members (as member)");
 
         // The admin signs in, promotes the newcomer through the dialog, and the page says so.
         var adminPage = await (await browser.Browser.NewContextAsync(app)).NewPageAsync();
@@ -70,13 +73,17 @@ public sealed partial class MembersJourneyTests(BrowserFixture browser) : IClass
         await adminPage.ClickAndWaitForUrlAsync(adminPage.Locator("#signin-submit"), $"**/organizations/{org}/members");
         await adminPage.WaitForCircuitAsync();
         var row = adminPage.Locator("tr[data-member='newbie@northwind.example']");
+        await row.WaitForAsync(Bound);
+        await axe.CheckAsync(adminPage, "members (as admin)");
         await row.Locator("button.members-role").ClickAsync(new() { Timeout = 30_000 });
         await adminPage.Locator("#member-confirm").WaitForAsync(Bound);
         await adminPage.ShotAsync("93-members-confirm-role");
+        await axe.CheckAsync(adminPage, "members (role dialog)");
         await adminPage.Locator("#member-confirm").ClickAsync();
         await Assertions.Expect(row).ToContainTextAsync("Admin", new() { Timeout = 30_000 });
         await adminPage.ShotAsync("94-members-as-admin");
 
+        Assert.Empty(axe.Blocking.Select(b => $"{b.Page}: {b.Violation.Id} {string.Join(", ", b.Violation.Targets)}"));
         await using var check = app.CreateDbContext();
         Assert.Equal(2, await check.OrganizationMembers.CountAsync(m => m.OrganizationId == org && m.Role == OrganizationRole.Admin));
         Assert.True(await check.AuditEvents.AnyAsync(e => e.Type == MemberAudit.RoleChanged));

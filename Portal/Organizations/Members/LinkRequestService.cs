@@ -30,7 +30,9 @@ public sealed class LinkRequestService(
         await using var db = factory.CreateDbContext();
         if (!await AllowedAsync(db, organizationId, userId, subscriptionId, ct)) return null;
         return (await AdminUsers(db, organizationId).Select(u => new { u.DisplayName, u.Email }).ToListAsync(ct))
-            .Select(u => new AdminContact(u.DisplayName, MemberAudit.MaskEmail(u.Email))).OrderBy(a => a.MaskedEmail, StringComparer.Ordinal).ToList();
+            // A "name" that is an address would undo the mask: such names are left out.
+            .Select(u => new AdminContact(u.DisplayName?.Contains('@') == true ? null : u.DisplayName, MemberAudit.MaskEmail(u.Email)))
+            .OrderBy(a => a.MaskedEmail, StringComparer.Ordinal).ToList();
     }
 
     public async Task<LinkRequestResult> AskAsync(Guid organizationId, string? userId, Guid subscriptionId, string baseUrl, CancellationToken ct = default)
