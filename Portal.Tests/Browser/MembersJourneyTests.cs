@@ -75,13 +75,19 @@ public sealed partial class MembersJourneyTests(BrowserFixture browser) : IClass
         var row = adminPage.Locator("tr[data-member='newbie@northwind.example']");
         await row.WaitForAsync(Bound);
         await axe.CheckAsync(adminPage, "members (as admin)");
+        // Alone as admin, Ann cannot step down: the database refuses and the page says why.
+        await adminPage.Locator("tr[data-member='ann@northwind.example'] button.members-role").ClickAsync(new() { Timeout = 30_000 });
+        await adminPage.Locator("#member-confirm").ClickAsync(new() { Timeout = 30_000 });
+        await Assertions.Expect(adminPage.Locator("#members-refused")).ToContainTextAsync("The organization needs at least one admin.", new() { Timeout = 30_000 });
+        await adminPage.ShotAsync("93-members-last-admin");
+        await Assertions.Expect(adminPage.Locator("#member-confirm")).ToHaveCountAsync(0, new() { Timeout = 30_000 });
         await row.Locator("button.members-role").ClickAsync(new() { Timeout = 30_000 });
         await adminPage.Locator("#member-confirm").WaitForAsync(Bound);
-        await adminPage.ShotAsync("93-members-confirm-role");
+        await adminPage.ShotAsync("94-members-confirm-role");
         await axe.CheckAsync(adminPage, "members (role dialog)");
         await adminPage.Locator("#member-confirm").ClickAsync();
         await Assertions.Expect(row).ToContainTextAsync("Admin", new() { Timeout = 30_000 });
-        await adminPage.ShotAsync("94-members-as-admin");
+        await adminPage.ShotAsync("95-members-as-admin");
 
         Assert.Empty(axe.Blocking.Select(b => $"{b.Page}: {b.Violation.Id} {string.Join(", ", b.Violation.Targets)}"));
         await using var check = app.CreateDbContext();
