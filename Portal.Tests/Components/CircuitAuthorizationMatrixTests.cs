@@ -8,6 +8,7 @@ using Portal.Metering;
 using Portal.Metering.Pages;
 using Portal.Onboarding;
 using Portal.Organizations;
+using Portal.Organizations.Members;
 using Portal.Tests.Infrastructure;
 using Portal.Tests.Integration.Admin;
 
@@ -121,6 +122,92 @@ public sealed class CircuitAuthorizationMatrixTests : StepPageContext
         await LinkAsync("owner", new OrganizationChoice { Mode = ChoiceMode.New, Name = "Owner Co" }, new WorkspaceChoice { Mode = ChoiceMode.New, Name = "Prod" }, link: false);
         Assert.Null(await App.Services.CreateScope().ServiceProvider.GetRequiredService<OnboardingSessions>().BindUserAsync(SessionId, users["stranger"]!));
         Assert.Equal(users["owner"], (await StoredSessionAsync()).UserId);
+    }
+
+    [Theory]
+    [InlineData("owner", "admin")]
+    [InlineData("member", "read-only")]
+    [InlineData("stranger", "denied")]
+    [InlineData("anonymous", "denied")]
+    [InlineData("vendor", "denied")]
+    public async Task Members_panel_shows_members_to_members_and_its_actions_only_to_admins(string who, string expected)
+    {
+        var invited = await InviteAsOwnerAsync("pending@example.com");
+
+        var cut = Render<MembersPanel>(p => p.Add(x => x.OrganizationId, acme)
+            .AddCascadingValue(Task.FromResult(new AuthenticationState(Principal(who)))));
+        cut.WaitForAssertion(() => Assert.DoesNotContain("mud-progress-circular", cut.Markup));
+
+        Assert.Equal(expected != "denied", cut.Markup.Contains("member@example.com"));
+        Assert.Equal(expected == "denied", cut.FindAll("#members-denied").Count == 1);
+        Assert.Equal(expected == "admin", cut.FindAll("#invite-form").Count == 1);
+        Assert.Equal(expected == "admin", cut.FindAll("button.members-remove").Count > 0);
+        Assert.Equal(expected == "admin", cut.Markup.Contains("pending@example.com")); // invitations are the admins' business
+        Assert.Equal(expected == "read-only", cut.FindAll("#members-readonly").Count == 1);
+        if (expected == "admin")
+        {
+            cut.Find("input[name=invite-email]").Input("new.colleague@example.com");
+            cut.Find("#invite-form").Submit();
+            cut.WaitForAssertion(() => Assert.Contains("new.colleague@example.com", cut.Find("#invitations-table").TextContent));
+        }
+        await using var db = App.CreateDbContext();
+        Assert.Equal(expected == "admin" ? 2 : 1, await db.Set<OrganizationInvitation>().CountAsync(i => i.OrganizationId == acme));
+        Assert.NotEqual(Guid.Empty, invited);
+    }
+
+    [Theory]
+    [InlineData("owner", true)]
+    [InlineData("member", false)]
+    [InlineData("stranger", false)]
+    [InlineData("anonymous", false)]
+    [InlineData("vendor", false)]
+    public async Task Members_actions_are_refused_by_the_server_to_anyone_but_the_organizations_admin(string who, bool allowed)
+    {
+        var invitation = await InviteAsOwnerAsync("pending@example.com");
+        var actor = users[who] ?? "";
+        using var scope = App.Services.CreateScope();
+        var invitations = scope.ServiceProvider.GetRequiredService<InvitationService>();
+        var members = scope.ServiceProvider.GetRequiredService<MembersService>();
+
+        var invite = await invitations.InviteAsync(acme, actor, $"{who}-guest@example.com", OrganizationRole.Admin, "https://portal.example/");
+        var resend = await invitations.ResendAsync(acme, actor, invitation, "https://portal.example/");
+        var promote = await members.ChangeRoleAsync(acme, actor, users["member"]!, OrganizationRole.Admin);
+        var remove = await members.RemoveAsync(acme, actor, users["member"]!);
+        var revoke = await invitations.RevokeAsync(acme, actor, invitation);
+
+        Assert.Equal(allowed ? InviteOutcome.Sent : InviteOutcome.NotAdmin, invite);
+        Assert.Equal(allowed ? InviteOutcome.Sent : InviteOutcome.NotAdmin, resend);
+        Assert.Equal(allowed ? MemberChange.Done : MemberChange.NotAdmin, promote);
+        Assert.Equal(allowed ? MemberChange.Done : MemberChange.NotAdmin, remove);
+        Assert.Equal(allowed ? InviteOutcome.Sent : InviteOutcome.NotAdmin, revoke);
+        await using var db = App.CreateDbContext();
+        Assert.Equal(allowed ? 1 : 2, await db.OrganizationMembers.CountAsync(m => m.OrganizationId == acme));
+        Assert.Equal(allowed ? 1 : 0, await db.Set<OrganizationInvitation>().CountAsync(i => i.OrganizationId == acme && i.RevokedAt != null));
+    }
+
+    [Fact]
+    public async Task Members_ids_replayed_against_another_organization_change_nothing()
+    {
+        var invitation = await InviteAsOwnerAsync("pending@example.com");
+        using var scope = App.Services.CreateScope();
+        var stranger = users["stranger"]!;
+
+        // The stranger administers "other": Acme's member and invitation ids, sent with the stranger's own organization.
+        Assert.Equal(MemberChange.NotFound, await scope.ServiceProvider.GetRequiredService<MembersService>().RemoveAsync(other, stranger, users["member"]!));
+        Assert.Equal(InviteOutcome.NotFound, await scope.ServiceProvider.GetRequiredService<InvitationService>().RevokeAsync(other, stranger, invitation));
+        Assert.Null(await scope.ServiceProvider.GetRequiredService<MembersService>().ViewAsync(acme, stranger));
+        await using var db = App.CreateDbContext();
+        Assert.Equal(2, await db.OrganizationMembers.CountAsync(m => m.OrganizationId == acme));
+        Assert.Null((await db.Set<OrganizationInvitation>().SingleAsync(i => i.Id == invitation)).RevokedAt);
+    }
+
+    private async Task<Guid> InviteAsOwnerAsync(string email)
+    {
+        using var scope = App.Services.CreateScope();
+        Assert.Equal(InviteOutcome.Sent, await scope.ServiceProvider.GetRequiredService<InvitationService>()
+            .InviteAsync(acme, users["owner"]!, email, OrganizationRole.Member, "https://portal.example/"));
+        await using var db = App.CreateDbContext();
+        return (await db.Set<OrganizationInvitation>().SingleAsync(i => i.Email == email)).Id;
     }
 
     /// <summary>A session of <paramref name="who"/> at the review step with these answers, then the link the review page calls.</summary>

@@ -16,6 +16,7 @@ public static class OrganizationsExtensions
         builder.Services.AddOptions<BillingOptions>().BindConfiguration(BillingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<ContractGrace>();
         builder.Services.AddHostedService<ContractGraceWorker>();
+        builder.AddMembers();
         return builder;
     }
 }

@@ -14,6 +14,8 @@ public sealed class StartupValidationTests
     [InlineData("Brand:CornerRadius", "99", "CornerRadius")]
     [InlineData("Marketplace:Calls:MaxAttempts", "0", "MaxAttempts")]
     [InlineData("Marketplace:LandingDeadline", "00:10:00", "Marketplace:LandingDeadline")]
+    [InlineData("Members:InvitationLifetime", "00:00:01", "Members:InvitationLifetime")]
+    [InlineData("Members:LinkRequestCooldown", "30.00:00:00", "Members:LinkRequestCooldown")]
     public async Task Start_InvalidSetting_FailsNamingTheKey(string key, string value, string named)
     {
         await using var app = new PortalAppFactory(new Dictionary<string, string?> { [key] = value });

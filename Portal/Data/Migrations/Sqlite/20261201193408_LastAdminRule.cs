@@ -1,0 +1,23 @@
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Portal.Data.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class LastAdminRule : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            // A trigger EF cannot express: the SQL lives with the rule (Organizations/Members/LastAdminRule.cs).
+            migrationBuilder.Sql(Portal.Organizations.Members.LastAdminRule.SqliteUp);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.Sql(Portal.Organizations.Members.LastAdminRule.SqliteDown);
+        }
+    }
+}
