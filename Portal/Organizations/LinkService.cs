@@ -33,16 +33,27 @@ public sealed class LinkService(
 {
     public async Task<LinkResult> LinkAsync(Guid sessionId, string userId, string baseUrl, CancellationToken ct = default)
     {
-        var result = await LinkOnceAsync(sessionId, userId, baseUrl, ct);
+        var result = await LinkOnceAsync(sessionId, userId, userId, baseUrl, ct);
         Portal.Operations.PortalMetrics.Link(result.Outcome.ToString());
         return result;
     }
 
-    private async Task<LinkResult> LinkOnceAsync(Guid sessionId, string userId, string baseUrl, CancellationToken ct)
+    /// <summary>
+    /// An admin links a member's onboarding (the member asked them, see Members/LinkRequestService) to the admin's
+    /// organization: the same transaction and rules as the member's own Link, with the admin's rights checked inside it.
+    /// </summary>
+    public async Task<LinkResult> LinkForMemberAsync(Guid sessionId, string memberUserId, string adminUserId, string baseUrl, CancellationToken ct = default)
+    {
+        var result = await LinkOnceAsync(sessionId, memberUserId, adminUserId, baseUrl, ct);
+        Portal.Operations.PortalMetrics.Link(result.Outcome.ToString());
+        return result;
+    }
+
+    private async Task<LinkResult> LinkOnceAsync(Guid sessionId, string ownerUserId, string userId, string baseUrl, CancellationToken ct)
     {
         await using var db = factory.CreateDbContext();
         var session = await db.OnboardingSessions.Include(s => s.Subscription).FirstOrDefaultAsync(s => s.Id == sessionId, ct);
-        if (session?.Subscription is not { } subscription || session.UserId != userId) return new(LinkOutcome.NotReady);
+        if (session?.Subscription is not { } subscription || session.UserId != ownerUserId) return new(LinkOutcome.NotReady);
         if (session.Step == OnboardingStep.Linked && subscription.OrganizationId is { } done) return new(LinkOutcome.AlreadyLinkedHere, done);
         var data = OnboardingData.Parse(session.Data);
         if (session.Step != OnboardingStep.Review || data.Organization is null || data.Workspace is null) return new(LinkOutcome.NotReady);

@@ -13,6 +13,7 @@ public static class OrganizationsExtensions
         builder.Services.AddScoped<OrganizationQueries>();
         builder.Services.AddScoped<CurrentOrganization>();
         builder.Services.AddScoped<WorkspaceCreator>();
+        builder.Services.AddScoped<RequestedLinks>();
         builder.Services.AddOptions<BillingOptions>().BindConfiguration(BillingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<ContractGrace>();
         builder.Services.AddHostedService<ContractGraceWorker>();

@@ -10,9 +10,9 @@ public static class MemberLinks
 
     public static string Members(string baseUrl, Guid organizationId) => $"{Root(baseUrl)}/organizations/{organizationId}/members";
 
-    /// <summary>Where an admin asked to link goes: the organization's billing page, which the lead's link flow extends.</summary>
+    /// <summary>Where an admin asked to link goes: the request's page in the organization's home (Organizations/Pages/LinkRequestPage).</summary>
     public static string LinkRequest(string baseUrl, Guid organizationId, Guid subscriptionId) =>
-        $"{Root(baseUrl)}/organizations/{organizationId}/billing?link={subscriptionId}";
+        $"{Root(baseUrl)}/organizations/{organizationId}/link-requests/{subscriptionId}";
 
     private static string Root(string baseUrl) => baseUrl.TrimEnd('/');
 }
