@@ -15,8 +15,12 @@ public sealed record SubscriptionFilter(SubscriptionStatus? Status = null, Offer
 public sealed record SubscriptionSort(string Column, bool Descending);
 
 /// <summary>A grid row. The account id leaves the server masked; the product's name comes from configuration.</summary>
+/// <param name="License">
+/// The license's id (or the legacy customer identifier): with Concurrent Agreements one account holds several
+/// subscriptions of a product, and this is what tells them apart.
+/// </param>
 public sealed record SubscriptionRow(Guid Id, string ProductCode, string ProductName, OfferType Offer, string MaskedAccount,
-    SubscriptionStatus Status, string? OrganizationName, DateTimeOffset CreatedAt, DateTimeOffset? LinkedAt);
+    SubscriptionStatus Status, string? OrganizationName, DateTimeOffset CreatedAt, DateTimeOffset? LinkedAt, string? License = null);
 
 public sealed record SubscriptionPage(IReadOnlyList<SubscriptionRow> Rows, int Count);
 
@@ -86,6 +90,8 @@ public sealed class AdminQueries(AdminAccess access, IDbContextFactory<PortalDbC
             // Lower-cased on both sides: SQLite's LIKE ignores case, PostgreSQL's does not.
             var text = f.Text.Trim().ToLowerInvariant();
             query = query.Where(x => x.Subscription.CustomerAwsAccountId.Contains(text)
+                || (x.Subscription.LicenseArn != null && x.Subscription.LicenseArn.ToLower().Contains(text))
+                || (x.Subscription.AgreementId != null && x.Subscription.AgreementId.ToLower().Contains(text))
                 || (x.OrganizationName != null && x.OrganizationName.ToLower().Contains(text)));
         }
         return query;
@@ -120,5 +126,5 @@ public sealed class AdminQueries(AdminAccess access, IDbContextFactory<PortalDbC
     private SubscriptionRow ToRow(Item x) => new(x.Subscription.Id, x.Subscription.ProductCode,
         marketplace.Value.FindProduct(x.Subscription.ProductCode)?.Name ?? x.Subscription.ProductCode, x.Subscription.OfferType,
         LandingService.Mask(x.Subscription.CustomerAwsAccountId), x.Subscription.Status, x.OrganizationName,
-        x.Subscription.CreatedAt, x.Subscription.LinkedAt);
+        x.Subscription.CreatedAt, x.Subscription.LinkedAt, LicenseKey.IdOf(x.Subscription.LicenseArn) ?? x.Subscription.CustomerIdentifier);
 }

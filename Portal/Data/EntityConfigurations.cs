@@ -27,11 +27,14 @@ internal sealed class MarketplaceSubscriptionConfiguration : IEntityTypeConfigur
         b.Property(s => s.AgreementId).HasMaxLength(64);
         // An agreement is one purchase: it belongs to exactly one subscription.
         b.HasIndex(s => s.AgreementId).IsUnique().HasFilter("\"AgreementId\" IS NOT NULL").HasDatabaseName("UX_Subscriptions_Agreement");
-        // One subscription per organization, and (FLOWS.md) one linked PAYG subscription per AWS account and product.
+        // One subscription per organization, and (FLOWS.md) one linked PAYG subscription per AWS account and product,
+        // the latter only for listings without Concurrent Agreements: the row carries the product's setting from its
+        // creation, so the per-product rule is a plain filtered index. A listing with Concurrent Agreements lets an
+        // account hold several purchases, each its own license and agreement (and organization).
         b.HasIndex(s => s.OrganizationId).IsUnique().HasFilter("\"OrganizationId\" IS NOT NULL")
             .HasDatabaseName("UX_Subscriptions_Organization");
         b.HasIndex(s => new { s.ProductCode, s.CustomerAwsAccountId }).IsUnique()
-            .HasFilter("\"OfferType\" = 'Payg' AND \"OrganizationId\" IS NOT NULL AND \"Status\" <> 'Cancelled'")
+            .HasFilter("\"OfferType\" = 'Payg' AND \"OrganizationId\" IS NOT NULL AND \"Status\" <> 'Cancelled' AND \"ConcurrentAgreements\" = FALSE")
             .HasDatabaseName("UX_Subscriptions_OnePaygPerAccount");
         b.HasOne<Organizations.Organization>().WithMany().HasForeignKey(s => s.OrganizationId).OnDelete(DeleteBehavior.Restrict);
         b.Property(s => s.LinkedByUserId).HasMaxLength(450);

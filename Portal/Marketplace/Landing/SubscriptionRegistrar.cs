@@ -11,7 +11,8 @@ namespace Portal.Marketplace.Landing;
 /// Records a resolved customer: one subscription per AWS key, one onboarding session per token (or per browser),
 /// written together. Concurrent landings race on unique indexes; the loser re-reads what the winner wrote.
 /// </summary>
-public sealed class SubscriptionRegistrar(IDbContextFactory<PortalDbContext> factory, Lifecycle.LifecycleService lifecycle, TimeProvider time)
+public sealed class SubscriptionRegistrar(IDbContextFactory<PortalDbContext> factory, Lifecycle.LifecycleService lifecycle, TimeProvider time,
+    Microsoft.Extensions.Options.IOptions<MarketplaceOptions> marketplace)
 {
     /// <summary>
     /// SQLite has one writer at a time, and a writer that finds the file locked backs off by sleeping: under a burst of
@@ -54,6 +55,8 @@ public sealed class SubscriptionRegistrar(IDbContextFactory<PortalDbContext> fac
             {
                 ProductCode = c.ProductCode!, CustomerAwsAccountId = c.CustomerAWSAccountId!, LicenseArn = c.LicenseArn,
                 CustomerIdentifier = c.CustomerIdentifier, OfferType = offer, Status = SubscriptionStatus.Pending,
+                // A product this portal does not list is treated as a legacy listing: the stricter rule.
+                ConcurrentAgreements = marketplace.Value.FindProduct(c.ProductCode)?.ConcurrentAgreements ?? false,
                 CreatedAt = now, UpdatedAt = now,
             };
             db.Subscriptions.Add(subscription);

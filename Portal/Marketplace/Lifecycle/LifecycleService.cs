@@ -63,6 +63,12 @@ public sealed class LifecycleService(IDbContextFactory<PortalDbContext> factory,
         var pending = (await db.MarketplaceNotifications.Where(n => n.AppliedAt == null
                 && (n.ProductCode == subscription.ProductCode || (agreement != null && n.AgreementId == agreement))).ToListAsync(ct))
             .Where(n => Matches(n, subscription)).OrderBy(n => n.ReceivedAt).ToList();
+        // A kept message that names only the account belongs to this subscription only if it is the account's one live
+        // subscription of the product: with Concurrent Agreements a second purchase must not take the first one's news.
+        if (pending.Any(AccountOnly) && await db.Subscriptions.CountAsync(s => s.ProductCode == subscription.ProductCode
+                && s.CustomerAwsAccountId == subscription.CustomerAwsAccountId && s.Status != SubscriptionStatus.Cancelled
+                && s.Status != SubscriptionStatus.Failed, ct) > 1)
+            pending.RemoveAll(AccountOnly);
         foreach (var n in pending)
         {
             for (var attempt = 1; attempt <= MaxAttempts; attempt++)
