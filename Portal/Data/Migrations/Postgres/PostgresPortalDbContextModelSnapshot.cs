@@ -17,7 +17,7 @@ namespace Portal.Data.Migrations.Postgres
         {
 #pragma warning disable 612, 618
             modelBuilder
-                .HasAnnotation("ProductVersion", "10.0.14")
+                .HasAnnotation("ProductVersion", "10.0.15")
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
@@ -523,6 +523,9 @@ namespace Portal.Data.Migrations.Postgres
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<bool>("ConcurrentAgreements")
+                        .HasColumnType("boolean");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -587,7 +590,7 @@ namespace Portal.Data.Migrations.Postgres
                     b.HasIndex("ProductCode", "CustomerAwsAccountId")
                         .IsUnique()
                         .HasDatabaseName("UX_Subscriptions_OnePaygPerAccount")
-                        .HasFilter("\"OfferType\" = 'Payg' AND \"OrganizationId\" IS NOT NULL AND \"Status\" <> 'Cancelled'");
+                        .HasFilter("\"OfferType\" = 'Payg' AND \"OrganizationId\" IS NOT NULL AND \"Status\" <> 'Cancelled' AND \"ConcurrentAgreements\" = FALSE");
 
                     b.HasIndex("ProductCode", "CustomerIdentifier")
                         .IsUnique()

@@ -15,7 +15,7 @@ namespace Portal.Data.Migrations.Sqlite
         protected override void BuildModel(ModelBuilder modelBuilder)
         {
 #pragma warning disable 612, 618
-            modelBuilder.HasAnnotation("ProductVersion", "10.0.14");
+            modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole", b =>
                 {
@@ -512,6 +512,9 @@ namespace Portal.Data.Migrations.Sqlite
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("ConcurrentAgreements")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
@@ -576,7 +579,7 @@ namespace Portal.Data.Migrations.Sqlite
                     b.HasIndex("ProductCode", "CustomerAwsAccountId")
                         .IsUnique()
                         .HasDatabaseName("UX_Subscriptions_OnePaygPerAccount")
-                        .HasFilter("\"OfferType\" = 'Payg' AND \"OrganizationId\" IS NOT NULL AND \"Status\" <> 'Cancelled'");
+                        .HasFilter("\"OfferType\" = 'Payg' AND \"OrganizationId\" IS NOT NULL AND \"Status\" <> 'Cancelled' AND \"ConcurrentAgreements\" = FALSE");
 
                     b.HasIndex("ProductCode", "CustomerIdentifier")
                         .IsUnique()
