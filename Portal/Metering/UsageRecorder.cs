@@ -44,8 +44,11 @@ public sealed partial class UsageRecorder(IDbContextFactory<PortalDbContext> fac
             return new(UsageOutcome.TooLateToBill, BillableUntil: MeteringWindow.Deadline(at, options.Value));
 
         await using var db = factory.CreateDbContext();
-        // One subscription per organization is a database rule, so this is the organization's bill.
-        var subscription = await db.Subscriptions.AsNoTracking().FirstOrDefaultAsync(s => s.OrganizationId == organizationId, ct);
+        // One live subscription per organization is a database rule, so this is the organization's bill; cancelled ones
+        // before it (a customer who subscribed again) are history, answered only when nothing newer exists.
+        var subscription = await db.Subscriptions.AsNoTracking().Where(s => s.OrganizationId == organizationId)
+            .OrderBy(s => s.Status == SubscriptionStatus.Cancelled || s.Status == SubscriptionStatus.Failed).ThenByDescending(s => s.CreatedAt)
+            .FirstOrDefaultAsync(ct);
         if (subscription is null) return new(UsageOutcome.NoSubscription);
         if (subscription.Status is SubscriptionStatus.Cancelled or SubscriptionStatus.Failed) return new(UsageOutcome.SubscriptionEnded, SubscriptionId: subscription.Id);
         // Between the end of the agreement and the license's deprovisioning AWS still takes usage from before the end.

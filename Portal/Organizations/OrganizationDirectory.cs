@@ -20,7 +20,10 @@ public sealed class OrganizationDirectory(IDbContextFactory<PortalDbContext> fac
                           select new
                           {
                               o.Id, o.Name, m.Role,
-                              Billed = db.Subscriptions.Any(s => s.OrganizationId == o.Id && s.Id != currentSubscriptionId),
+                              // Only a live subscription bills it: a cancelled one leaves the organization free again.
+                              Billed = db.Subscriptions.Any(s => s.OrganizationId == o.Id && s.Id != currentSubscriptionId
+                                  && s.Status != Marketplace.Subscriptions.SubscriptionStatus.Cancelled
+                                  && s.Status != Marketplace.Subscriptions.SubscriptionStatus.Failed),
                           }).ToListAsync(ct);
         return rows.OrderBy(r => r.Name).Select(r => new OrganizationOption(r.Id, r.Name, r.Role, r.Billed)).ToList();
     }

@@ -112,6 +112,11 @@ public sealed class SubscriptionRegistrar(IDbContextFactory<PortalDbContext> fac
     /// <summary>
     /// By license first; then, for an answer that also names the legacy customer identifier, the row an older
     /// integration stored by that identifier alone (it gains the ARN), never a second subscription beside it.
+    /// A resubscription is a new purchase: a new agreement and license (each purchase is its own license, "LicenseArn
+    /// is a unique identifier for a specific granted license",
+    /// https://docs.aws.amazon.com/sdk-for-kotlin/api/latest/marketplacemetering/aws.sdk.kotlin.services.marketplacemetering.model/-resolve-customer-response/), while
+    /// a legacy integration sees the customer's same CustomerIdentifier again. Either way a cancelled row is final
+    /// and never matched by the identifier: the returning customer gets a new row.
     /// </summary>
     private static async Task<MarketplaceSubscription?> FindAsync(PortalDbContext db, ResolveCustomerResponse c, CancellationToken ct)
     {
@@ -120,7 +125,9 @@ public sealed class SubscriptionRegistrar(IDbContextFactory<PortalDbContext> fac
             return byLicense;
         if (c.CustomerIdentifier is not { } customer) return null;
         return c.LicenseArn is null
-            ? await db.Subscriptions.FirstOrDefaultAsync(s => s.ProductCode == c.ProductCode && s.CustomerIdentifier == customer, ct)
-            : await db.Subscriptions.FirstOrDefaultAsync(s => s.ProductCode == c.ProductCode && s.LicenseArn == null && s.CustomerIdentifier == customer, ct);
+            ? await db.Subscriptions.FirstOrDefaultAsync(s => s.ProductCode == c.ProductCode && s.CustomerIdentifier == customer
+                && s.Status != SubscriptionStatus.Cancelled, ct)
+            : await db.Subscriptions.FirstOrDefaultAsync(s => s.ProductCode == c.ProductCode && s.LicenseArn == null && s.CustomerIdentifier == customer
+                && s.Status != SubscriptionStatus.Cancelled, ct);
     }
 }

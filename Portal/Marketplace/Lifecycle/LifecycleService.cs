@@ -119,7 +119,7 @@ public sealed class LifecycleService(IDbContextFactory<PortalDbContext> factory,
         {
             // A legacy row named by its customer identifier and, now, its license too: it gains the ARN (only if still
             // without one), so later messages and usage records name the license.
-            await db.Subscriptions.Where(s => s.Id == subscription.Id && s.LicenseArn == null)
+            await db.Subscriptions.Where(s => s.Id == subscription.Id && s.LicenseArn == null && s.Status != SubscriptionStatus.Cancelled)
                 .ExecuteUpdateAsync(u => u.SetProperty(s => s.LicenseArn, arn).SetProperty(s => s.UpdatedAt, now), ct);
         }
         if (subscription.AgreementId is null && n.AgreementId is { } agreementId && n.LicenseArn is not null)
@@ -156,9 +156,13 @@ public sealed class LifecycleService(IDbContextFactory<PortalDbContext> factory,
         var matching = candidates.Where(s => Matches(n, s)).ToList();
         // A message that names only the account is placed only when that is unambiguous: one live subscription.
         if (AccountOnly(n) && matching.Count(s => s.Status != SubscriptionStatus.Cancelled) > 1) return null;
-        return matching.OrderByDescending(s => n.LicenseArn is not null && SameLicense(s.LicenseArn, n.LicenseArn))
+        var found = matching.OrderByDescending(s => n.LicenseArn is not null && SameLicense(s.LicenseArn, n.LicenseArn))
             .ThenByDescending(s => n.AgreementId is not null && s.AgreementId == n.AgreementId)
             .ThenBy(s => s.Status == SubscriptionStatus.Cancelled).ThenByDescending(s => s.CreatedAt).FirstOrDefault();
+        // A subscribe message that reaches only a cancelled row by the customer's identifier (or account) is about the
+        // customer's resubscription, whose row appears when they land: kept for it, not swallowed by the ended one.
+        return found is { Status: SubscriptionStatus.Cancelled } && n.Action is LifecycleAction.SubscribeSuccess or LifecycleAction.SubscribeFail
+            && !SameLicense(found.LicenseArn, n.LicenseArn) && !(n.AgreementId is not null && found.AgreementId == n.AgreementId) ? null : found;
     }
 
     /// <summary>
