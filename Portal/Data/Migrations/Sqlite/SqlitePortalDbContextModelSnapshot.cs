@@ -574,17 +574,17 @@ namespace Portal.Data.Migrations.Sqlite
                     b.HasIndex("OrganizationId")
                         .IsUnique()
                         .HasDatabaseName("UX_Subscriptions_Organization")
-                        .HasFilter("\"OrganizationId\" IS NOT NULL");
+                        .HasFilter("\"OrganizationId\" IS NOT NULL AND \"Status\" NOT IN ('Cancelled', 'Failed')");
 
                     b.HasIndex("ProductCode", "CustomerAwsAccountId")
                         .IsUnique()
                         .HasDatabaseName("UX_Subscriptions_OnePaygPerAccount")
-                        .HasFilter("\"OfferType\" = 'Payg' AND \"OrganizationId\" IS NOT NULL AND \"Status\" <> 'Cancelled' AND \"ConcurrentAgreements\" = FALSE");
+                        .HasFilter("\"OfferType\" = 'Payg' AND \"OrganizationId\" IS NOT NULL AND \"Status\" NOT IN ('Cancelled', 'Failed') AND \"ConcurrentAgreements\" = FALSE");
 
                     b.HasIndex("ProductCode", "CustomerIdentifier")
                         .IsUnique()
                         .HasDatabaseName("UX_Subscriptions_Product_Customer")
-                        .HasFilter("\"LicenseArn\" IS NULL AND \"CustomerIdentifier\" IS NOT NULL");
+                        .HasFilter("\"LicenseArn\" IS NULL AND \"CustomerIdentifier\" IS NOT NULL AND \"Status\" <> 'Cancelled'");
 
                     b.HasIndex("ProductCode", "LicenseArn")
                         .IsUnique()
