@@ -686,6 +686,9 @@ namespace Portal.Data.Migrations.Postgres
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
+                    b.Property<string>("Allocations")
+                        .HasColumnType("text");
+
                     b.Property<int>("Attempts")
                         .HasColumnType("integer");
 
@@ -759,6 +762,9 @@ namespace Portal.Data.Migrations.Postgres
                         .HasColumnType("bigint");
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Allocations")
+                        .HasColumnType("text");
 
                     b.Property<Guid?>("BatchId")
                         .HasColumnType("uuid");

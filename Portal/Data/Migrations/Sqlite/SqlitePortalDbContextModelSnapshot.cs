@@ -675,6 +675,9 @@ namespace Portal.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Allocations")
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("Attempts")
                         .HasColumnType("INTEGER");
 
@@ -746,6 +749,9 @@ namespace Portal.Data.Migrations.Sqlite
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("Allocations")
+                        .HasColumnType("TEXT");
 
                     b.Property<Guid?>("BatchId")
                         .HasColumnType("TEXT");
