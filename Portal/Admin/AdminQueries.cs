@@ -27,7 +27,7 @@ public sealed record SubscriptionPage(IReadOnlyList<SubscriptionRow> Rows, int C
 /// <param name="Actors">user id → e-mail, for the audit log's "by" column</param>
 public sealed record SubscriptionDetails(SubscriptionRow Row, string? LicenseArn, string? CustomerIdentifier, Guid? OrganizationId,
     DateTimeOffset UpdatedAt, IReadOnlyList<AuditEvent> Audit, IReadOnlyList<MarketplaceNotification> Notifications,
-    IReadOnlyDictionary<string, string> Actors);
+    IReadOnlyDictionary<string, string> Actors, string? AgreementId = null, DateTimeOffset? EndedAt = null);
 
 /// <summary>The console's reads. Every public method checks the VendorAdmin policy first; paging happens in the database.</summary>
 public sealed class AdminQueries(AdminAccess access, IDbContextFactory<PortalDbContext> factory, IOptions<MarketplaceOptions> marketplace)
@@ -61,7 +61,8 @@ public sealed class AdminQueries(AdminAccess access, IDbContextFactory<PortalDbC
         var s = item.Subscription;
         // The ARN embeds the account id: masked like everywhere else on the console.
         var arn = s.LicenseArn?.Replace(s.CustomerAwsAccountId, LandingService.Mask(s.CustomerAwsAccountId), StringComparison.Ordinal);
-        return new SubscriptionDetails(ToRow(item), arn, s.CustomerIdentifier, s.OrganizationId, s.UpdatedAt, audit, notifications, actors);
+        return new SubscriptionDetails(ToRow(item), arn, s.CustomerIdentifier, s.OrganizationId, s.UpdatedAt, audit, notifications, actors,
+            s.AgreementId, s.EndedAt);
     }
 
     public IReadOnlyList<MarketplaceProduct> Products => marketplace.Value.Products;
