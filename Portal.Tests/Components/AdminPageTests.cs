@@ -49,6 +49,8 @@ public sealed class AdminPageTests : BunitContext, IAsyncLifetime
         Services.AddScoped(sp => new AdminFunnel(sp.GetRequiredService<AdminAccess>(), From<IDbContextFactory<PortalDbContext>>(), From<TimeProvider>()));
         Services.AddScoped(sp => new AdminUsers(sp.GetRequiredService<AdminAccess>(), From<AdminGrants>()));
         Services.AddScoped(sp => new Portal.Admin.Extensions.OutboxQueries(sp.GetRequiredService<AdminAccess>(), From<IDbContextFactory<PortalDbContext>>()));
+        Services.AddScoped(sp => new Portal.Metering.MeteringAttention(sp.GetRequiredService<AdminAccess>(), From<IDbContextFactory<PortalDbContext>>()));
+        Services.AddScoped(sp => new Portal.Marketplace.Lifecycle.UnplacedNotifications(sp.GetRequiredService<AdminAccess>(), From<IDbContextFactory<PortalDbContext>>()));
         // What the metering or webhooks feature will do; registered here because rendering freezes the container.
         Services.AddAdminTab(new AdminTab("sample", typeof(SampleAdminTab), "Tab.Admins", typeof(Portal.Localization.AdminResources), AdminTabScope.Subscription));
         Services.AddFallbackServiceProvider(app.Services);
@@ -195,6 +197,79 @@ public sealed class AdminPageTests : BunitContext, IAsyncLifetime
         var refused = await Assert.ThrowsAsync<AdminAccessDeniedException>(() =>
             Services.GetRequiredService<Portal.Admin.Extensions.OutboxQueries>().MeteringAsync(false, null, 0, 10));
         Assert.NotNull(refused);
+    }
+
+    private async Task SeedUnbilledAsync()
+    {
+        var now = app.Services.GetRequiredService<TimeProvider>().GetUtcNow();
+        await using var db = app.CreateDbContext();
+        foreach (var (dimension, status, quantity) in new[] { ("requests", Portal.Metering.MeteringStatus.Duplicate, 40L),
+                     ("hosts", Portal.Metering.MeteringStatus.Expired, 7L), ("storage", Portal.Metering.MeteringStatus.Sent, 99L) })
+            db.MeteringRecords.Add(new Portal.Metering.MeteringRecord
+            {
+                SubscriptionId = subscription.Id, ProductCode = subscription.ProductCode, CustomerAwsAccountId = subscription.CustomerAwsAccountId,
+                LicenseArn = subscription.LicenseArn, Dimension = dimension, HourStart = now.AddHours(-3), Quantity = quantity, Status = status,
+                Attempts = 1, LastError = status == Portal.Metering.MeteringStatus.Duplicate ? "Not billed: DuplicateRecord" : null, CreatedAt = now, NextAttemptAt = now,
+            });
+        db.MarketplaceNotifications.Add(new Portal.Marketplace.Lifecycle.MarketplaceNotification
+        {
+            MessageId = "unplaced-1", Source = "eventbridge", Action = Portal.Marketplace.Lifecycle.LifecycleAction.UnsubscribePending, ProductCode = "",
+            AgreementId = "agmt-unplaced0000000000000001", ReceivedAt = now.AddMinutes(-5),
+        });
+        await db.SaveChangesAsync();
+    }
+
+    [Fact]
+    public async Task AttentionTab_ShowsUnbilledUsageWithTotalsAndTheUnplacedMessagesInJapanese()
+    {
+        await SeedUnbilledAsync();
+        CultureInfo.CurrentUICulture = CultureInfo.CurrentCulture = CultureInfo.GetCultureInfo("ja");
+
+        var tab = Render<Portal.Admin.Extensions.AttentionTab>();
+
+        tab.WaitForAssertion(() => Assert.Contains("agmt-unplaced0000000000000001", tab.Find("#attention-unplaced").TextContent), Wait);
+        tab.WaitForAssertion(() => Assert.Contains("requests", tab.Find("#attention-unbilled").TextContent), Wait);
+        var unbilled = tab.Find("#attention-unbilled").TextContent;
+        Assert.Contains("hosts", unbilled);
+        Assert.DoesNotContain("storage", unbilled); // billed usage needs nothing
+        Assert.Contains("DuplicateRecord", unbilled);
+        var totals = tab.Find("#attention-totals");
+        Assert.Equal(2, totals.QuerySelectorAll("[data-status]").Length);
+        Assert.Contains("40 単位", totals.QuerySelector("[data-status=Duplicate]")!.TextContent);
+        Assert.Contains("AWS が請求しない使用量", tab.Markup);
+
+        adminId = "someone-else"; // the services refuse a non-admin themselves
+        await Assert.ThrowsAsync<AdminAccessDeniedException>(() => Services.GetRequiredService<Portal.Metering.MeteringAttention>().TotalsAsync());
+        await Assert.ThrowsAsync<AdminAccessDeniedException>(() => Services.GetRequiredService<Portal.Marketplace.Lifecycle.UnplacedNotifications>().ListAsync(0, 10));
+    }
+
+    [Fact]
+    public async Task MeteringTab_ShowsADuplicateRecordAsAnError_NotAWarning()
+    {
+        await SeedUnbilledAsync();
+
+        var metering = Render<Portal.Admin.Extensions.MeteringTab>();
+
+        metering.WaitForAssertion(() => Assert.Contains("requests", metering.Find("#metering-grid").TextContent), Wait);
+        var row = metering.FindAll("#metering-grid tbody tr").Single(r => r.TextContent.Contains("requests"));
+        var chip = row.QuerySelectorAll(".mud-chip").Single();
+        Assert.Contains("mud-chip-color-error", chip.ClassName);
+        Assert.DoesNotContain("mud-chip-color-warning", chip.ClassName);
+    }
+
+    [Fact]
+    public async Task DetailsPage_ShowsTheAgreementAndWhenItEnded()
+    {
+        var ended = new DateTimeOffset(2026, 11, 30, 8, 15, 0, TimeSpan.Zero);
+        await using (var db = app.CreateDbContext())
+            await db.Subscriptions.Where(s => s.Id == subscription.Id).ExecuteUpdateAsync(u => u
+                .SetProperty(s => s.AgreementId, "agmt-details000000000000000001").SetProperty(s => s.Status, SubscriptionStatus.PendingCancellation)
+                .SetProperty(s => s.EndedAt, ended));
+
+        var page = Render<SubscriptionDetailsPage>(p => p.Add(x => x.Id, subscription.Id));
+
+        page.WaitForAssertion(() => Assert.Equal("agmt-details000000000000000001", page.Find("#subscription-agreement").TextContent.Trim()), Wait);
+        Assert.Equal(Portal.Admin.AdminFormat.Time(ended), page.Find("#subscription-ended").TextContent.Trim());
     }
 
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(15);

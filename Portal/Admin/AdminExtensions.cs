@@ -33,6 +33,7 @@ public static class AdminExtensions
         builder.Services.AddScoped<AdminUsers>();
         // The outboxes of metering and webhooks, as console tabs (whole console, and per subscription).
         builder.Services.AddScoped<Portal.Admin.Extensions.OutboxQueries>();
+        builder.Services.AddAdminTab(new AdminTab("attention", typeof(Portal.Admin.Extensions.AttentionTab), "Tab.Attention", typeof(Portal.Localization.AdminResources), AdminTabScope.Console, 5));
         builder.Services.AddAdminTab(new AdminTab("metering", typeof(Portal.Admin.Extensions.MeteringTab), "Tab.Metering", typeof(Portal.Localization.AdminResources), AdminTabScope.Console, 10));
         builder.Services.AddAdminTab(new AdminTab("webhooks", typeof(Portal.Admin.Extensions.WebhooksTab), "Tab.Webhooks", typeof(Portal.Localization.AdminResources), AdminTabScope.Console, 20));
         builder.Services.AddAdminTab(new AdminTab("sub-metering", typeof(Portal.Admin.Extensions.MeteringTab), "Tab.Metering", typeof(Portal.Localization.AdminResources), AdminTabScope.Subscription, 10));

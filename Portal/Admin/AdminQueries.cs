@@ -15,15 +15,19 @@ public sealed record SubscriptionFilter(SubscriptionStatus? Status = null, Offer
 public sealed record SubscriptionSort(string Column, bool Descending);
 
 /// <summary>A grid row. The account id leaves the server masked; the product's name comes from configuration.</summary>
+/// <param name="License">
+/// The license's id (or the legacy customer identifier): with Concurrent Agreements one account holds several
+/// subscriptions of a product, and this is what tells them apart.
+/// </param>
 public sealed record SubscriptionRow(Guid Id, string ProductCode, string ProductName, OfferType Offer, string MaskedAccount,
-    SubscriptionStatus Status, string? OrganizationName, DateTimeOffset CreatedAt, DateTimeOffset? LinkedAt);
+    SubscriptionStatus Status, string? OrganizationName, DateTimeOffset CreatedAt, DateTimeOffset? LinkedAt, string? License = null);
 
 public sealed record SubscriptionPage(IReadOnlyList<SubscriptionRow> Rows, int Count);
 
 /// <param name="Actors">user id → e-mail, for the audit log's "by" column</param>
 public sealed record SubscriptionDetails(SubscriptionRow Row, string? LicenseArn, string? CustomerIdentifier, Guid? OrganizationId,
     DateTimeOffset UpdatedAt, IReadOnlyList<AuditEvent> Audit, IReadOnlyList<MarketplaceNotification> Notifications,
-    IReadOnlyDictionary<string, string> Actors);
+    IReadOnlyDictionary<string, string> Actors, string? AgreementId = null, DateTimeOffset? EndedAt = null);
 
 /// <summary>The console's reads. Every public method checks the VendorAdmin policy first; paging happens in the database.</summary>
 public sealed class AdminQueries(AdminAccess access, IDbContextFactory<PortalDbContext> factory, IOptions<MarketplaceOptions> marketplace)
@@ -57,7 +61,8 @@ public sealed class AdminQueries(AdminAccess access, IDbContextFactory<PortalDbC
         var s = item.Subscription;
         // The ARN embeds the account id: masked like everywhere else on the console.
         var arn = s.LicenseArn?.Replace(s.CustomerAwsAccountId, LandingService.Mask(s.CustomerAwsAccountId), StringComparison.Ordinal);
-        return new SubscriptionDetails(ToRow(item), arn, s.CustomerIdentifier, s.OrganizationId, s.UpdatedAt, audit, notifications, actors);
+        return new SubscriptionDetails(ToRow(item), arn, s.CustomerIdentifier, s.OrganizationId, s.UpdatedAt, audit, notifications, actors,
+            s.AgreementId, s.EndedAt);
     }
 
     public IReadOnlyList<MarketplaceProduct> Products => marketplace.Value.Products;
@@ -86,6 +91,8 @@ public sealed class AdminQueries(AdminAccess access, IDbContextFactory<PortalDbC
             // Lower-cased on both sides: SQLite's LIKE ignores case, PostgreSQL's does not.
             var text = f.Text.Trim().ToLowerInvariant();
             query = query.Where(x => x.Subscription.CustomerAwsAccountId.Contains(text)
+                || (x.Subscription.LicenseArn != null && x.Subscription.LicenseArn.ToLower().Contains(text))
+                || (x.Subscription.AgreementId != null && x.Subscription.AgreementId.ToLower().Contains(text))
                 || (x.OrganizationName != null && x.OrganizationName.ToLower().Contains(text)));
         }
         return query;
@@ -120,5 +127,5 @@ public sealed class AdminQueries(AdminAccess access, IDbContextFactory<PortalDbC
     private SubscriptionRow ToRow(Item x) => new(x.Subscription.Id, x.Subscription.ProductCode,
         marketplace.Value.FindProduct(x.Subscription.ProductCode)?.Name ?? x.Subscription.ProductCode, x.Subscription.OfferType,
         LandingService.Mask(x.Subscription.CustomerAwsAccountId), x.Subscription.Status, x.OrganizationName,
-        x.Subscription.CreatedAt, x.Subscription.LinkedAt);
+        x.Subscription.CreatedAt, x.Subscription.LinkedAt, LicenseKey.IdOf(x.Subscription.LicenseArn) ?? x.Subscription.CustomerIdentifier);
 }

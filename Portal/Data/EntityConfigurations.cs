@@ -20,18 +20,27 @@ internal sealed class MarketplaceSubscriptionConfiguration : IEntityTypeConfigur
         // A subscription is identified by its license when AWS sends one, else by the legacy customer identifier.
         b.HasIndex(s => new { s.ProductCode, s.LicenseArn }).IsUnique()
             .HasFilter("\"LicenseArn\" IS NOT NULL").HasDatabaseName("UX_Subscriptions_Product_License");
+        // AWS names a returning legacy customer by the same CustomerIdentifier (it identifies the customer, not a
+        // purchase: https://docs.aws.amazon.com/marketplace/latest/APIReference/API_marketplace-metering_ResolveCustomer.html), so a
+        // cancelled row, which is final, must not stop the resubscription's new row.
         b.HasIndex(s => new { s.ProductCode, s.CustomerIdentifier }).IsUnique()
-            .HasFilter("\"LicenseArn\" IS NULL AND \"CustomerIdentifier\" IS NOT NULL")
+            .HasFilter("\"LicenseArn\" IS NULL AND \"CustomerIdentifier\" IS NOT NULL AND \"Status\" <> 'Cancelled'")
             .HasDatabaseName("UX_Subscriptions_Product_Customer");
         b.HasIndex(s => s.CustomerAwsAccountId);
         b.Property(s => s.AgreementId).HasMaxLength(64);
         // An agreement is one purchase: it belongs to exactly one subscription.
         b.HasIndex(s => s.AgreementId).IsUnique().HasFilter("\"AgreementId\" IS NOT NULL").HasDatabaseName("UX_Subscriptions_Agreement");
-        // One subscription per organization, and (FLOWS.md) one linked PAYG subscription per AWS account and product.
-        b.HasIndex(s => s.OrganizationId).IsUnique().HasFilter("\"OrganizationId\" IS NOT NULL")
+        // One subscription per organization, and (FLOWS.md) one linked PAYG subscription per AWS account and product,
+        // the latter only for listings without Concurrent Agreements: the row carries the product's setting from its
+        // creation, so the per-product rule is a plain filtered index. A listing with Concurrent Agreements lets an
+        // account hold several purchases, each its own license and agreement (and organization).
+        // Both count live subscriptions only: a cancelled (or failed) one stays linked to its organization as history, and
+        // the customer who subscribes again may bill the same organization, or the same account a new one.
+        b.HasIndex(s => s.OrganizationId).IsUnique()
+            .HasFilter("\"OrganizationId\" IS NOT NULL AND \"Status\" NOT IN ('Cancelled', 'Failed')")
             .HasDatabaseName("UX_Subscriptions_Organization");
         b.HasIndex(s => new { s.ProductCode, s.CustomerAwsAccountId }).IsUnique()
-            .HasFilter("\"OfferType\" = 'Payg' AND \"OrganizationId\" IS NOT NULL AND \"Status\" <> 'Cancelled'")
+            .HasFilter("\"OfferType\" = 'Payg' AND \"OrganizationId\" IS NOT NULL AND \"Status\" NOT IN ('Cancelled', 'Failed') AND \"ConcurrentAgreements\" = FALSE")
             .HasDatabaseName("UX_Subscriptions_OnePaygPerAccount");
         b.HasOne<Organizations.Organization>().WithMany().HasForeignKey(s => s.OrganizationId).OnDelete(DeleteBehavior.Restrict);
         b.Property(s => s.LinkedByUserId).HasMaxLength(450);

@@ -48,6 +48,7 @@ public static class MarketplaceExtensions
         builder.Services.AddHttpClient("simulator-notifier", c => c.Timeout = TimeSpan.FromSeconds(30));
         builder.Services.AddScoped<LandingService>();
         builder.Services.AddScoped<SubscriptionRegistrar>();
+        builder.Services.AddSingleton(new Portal.Marketplace.Lifecycle.SnsCertificateTrust());
         builder.Services.AddSingleton<Portal.Marketplace.Lifecycle.SnsSignatureVerifier>();
         builder.Services.AddScoped<Portal.Marketplace.Lifecycle.LifecycleService>();
         builder.Services.AddScoped<Portal.Marketplace.Lifecycle.UnplacedNotifications>();

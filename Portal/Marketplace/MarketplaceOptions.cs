@@ -65,6 +65,15 @@ public sealed class MarketplaceProduct
     public PricingModel PricingModel { get; set; } = PricingModel.Payg;
     /// <summary>The listing's metering dimensions (API names); when given, usage for any other is refused.</summary>
     public List<string> Dimensions { get; set; } = [];
+    /// <summary>
+    /// The listing takes Concurrent Agreements: one AWS account may hold several purchases (agreements) of it, each its
+    /// own license, so "one PAYG subscription per AWS account" does not hold for it. Off for listings created before
+    /// 1 June 2026 that did not opt in (AWS: "Existing listings created before June 1, 2026 – Concurrent Agreements is
+    /// opt-in"; new listings have it by default). Stored on each subscription when it is created, so the database's
+    /// one-PAYG-per-account index applies exactly to the subscriptions of listings without it.
+    /// https://aws.amazon.com/blogs/awsmarketplace/complete-guide-to-upgrading-your-saas-product-to-aws-marketplace-concurrent-agreements/
+    /// </summary>
+    public bool ConcurrentAgreements { get; set; }
 }
 
 /// <summary>Bounds for every call to AWS: one attempt's timeout, and the retry budget for throttling and AWS faults.</summary>

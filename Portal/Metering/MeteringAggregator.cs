@@ -44,9 +44,16 @@ public sealed class MeteringAggregator(IDbContextFactory<PortalDbContext> factor
         long first = ids[0], last = ids[^1];
         await unclaimed.Where(e => e.Id >= first && e.Id <= last).ExecuteUpdateAsync(u => u.SetProperty(e => e.BatchId, batch), ct);
         var events = await db.UsageEvents.AsNoTracking().Where(e => e.BatchId == batch)
-            .Select(e => new { e.SubscriptionId, e.Dimension, e.OccurredAt, e.Quantity }).ToListAsync(ct);
+            .Select(e => new { e.SubscriptionId, e.Dimension, e.OccurredAt, e.Quantity, e.Allocations }).ToListAsync(ct);
+        // One AWS record per subscription, dimension and hour; its allocations (when any usage in it was split by tags)
+        // are the sum of its events' buckets, the unsplit usage in the untagged bucket, so they always add up to it.
         var groups = events.GroupBy(e => (e.SubscriptionId, e.Dimension, Hour: MeteringClock.HourOf(e.OccurredAt)))
-            .Select(g => (g.Key.SubscriptionId, g.Key.Dimension, g.Key.Hour, Quantity: g.Sum(e => e.Quantity))).ToList();
+            .Select(g => (g.Key.SubscriptionId, g.Key.Dimension, g.Key.Hour, Quantity: g.Sum(e => e.Quantity),
+                Buckets: g.Any(e => e.Allocations is not null) ? g.Aggregate(new UsageAllocations.Buckets(), (b, e) =>
+                {
+                    UsageAllocations.Add(b, UsageAllocations.Deserialize(e.Allocations) ?? UsageAllocations.Untagged(e.Quantity));
+                    return b;
+                }) : null)).ToList();
 
         var subscriptionIds = groups.Select(g => g.SubscriptionId).Distinct().ToList();
         var oldest = groups.Min(g => g.Hour);
@@ -67,16 +74,12 @@ public sealed class MeteringAggregator(IDbContextFactory<PortalDbContext> factor
                 if (!records.TryGetValue((g.SubscriptionId, g.Dimension, hour), out var open)) break;
                 if (db.Entry(open).State == EntityState.Added)
                 {
-                    open.Quantity += g.Quantity; // written by this pass's SaveChanges
+                    open.Allocations = Merged(open.Quantity, open.Allocations, g.Quantity, g.Buckets); // written by this pass's SaveChanges
+                    open.Quantity += g.Quantity;
                     added = true;
                     break;
                 }
-                // Only while it is still open, in SQL: a sender (maybe another instance's) may have frozen it since it
-                // was read, and a frozen record must never change. Then the usage goes to a later hour, as above.
-                var id = open.Id;
-                var grew = await db.MeteringRecords.Where(r => r.Id == id && r.Status == MeteringStatus.Pending)
-                    .ExecuteUpdateAsync(u => u.SetProperty(r => r.Quantity, r => r.Quantity + g.Quantity), ct);
-                if (grew == 1) { added = true; break; }
+                if (await GrowAsync(db, open.Id, g.Quantity, g.Buckets, ct)) { added = true; break; }
                 open.Status = MeteringStatus.Sending; // seen frozen: look further on
                 db.Entry(open).State = EntityState.Unchanged;
             }
@@ -85,6 +88,7 @@ public sealed class MeteringAggregator(IDbContextFactory<PortalDbContext> factor
             var record = new MeteringRecord
             {
                 SubscriptionId = s.Id, ProductCode = s.ProductCode, Dimension = g.Dimension, HourStart = hour, Quantity = g.Quantity,
+                Allocations = g.Buckets is null ? null : UsageAllocations.Serialize(g.Buckets),
                 CustomerAwsAccountId = s.LicenseArn is null ? null : s.CustomerAwsAccountId, LicenseArn = s.LicenseArn,
                 CustomerIdentifier = s.LicenseArn is null ? s.CustomerIdentifier : null,
                 Status = MeteringStatus.Pending, CreatedAt = now, NextAttemptAt = now,
@@ -96,6 +100,42 @@ public sealed class MeteringAggregator(IDbContextFactory<PortalDbContext> factor
         await tx.CommitAsync(ct);
         logger.LogDebug("Aggregated {Events} usage events into {Groups} hourly records", events.Count, groups.Count);
         return events.Count;
+    }
+
+    /// <summary>
+    /// Adds to a stored record only while it is still open, in SQL: a sender (maybe another instance's) may have frozen
+    /// it since it was read, and a frozen record must never change. False: it is frozen, the usage goes elsewhere.
+    /// Unsplit usage on an unsplit record is one increment; otherwise quantity and allocations change together, from
+    /// the values just read and only if they are still those (a compare-and-set, tried again if another pass won).
+    /// </summary>
+    private static async Task<bool> GrowAsync(PortalDbContext db, Guid id, long quantity, UsageAllocations.Buckets? buckets, CancellationToken ct)
+    {
+        if (buckets is null && await db.MeteringRecords.Where(r => r.Id == id && r.Status == MeteringStatus.Pending && r.Allocations == null)
+                .ExecuteUpdateAsync(u => u.SetProperty(r => r.Quantity, r => r.Quantity + quantity), ct) == 1)
+            return true;
+        for (var attempt = 0; attempt < 10; attempt++)
+        {
+            var current = await db.MeteringRecords.AsNoTracking().Where(r => r.Id == id)
+                .Select(r => new { r.Status, r.Quantity, r.Allocations }).SingleAsync(ct);
+            if (current.Status != MeteringStatus.Pending) return false;
+            var merged = Merged(current.Quantity, current.Allocations, quantity, buckets);
+            var was = current.Allocations;
+            var q = current.Quantity;
+            if (await db.MeteringRecords.Where(r => r.Id == id && r.Status == MeteringStatus.Pending && r.Quantity == q && r.Allocations == was)
+                    .ExecuteUpdateAsync(u => u.SetProperty(r => r.Quantity, q + quantity).SetProperty(r => r.Allocations, merged), ct) == 1)
+                return true;
+        }
+        throw new DbUpdateConcurrencyException($"Metering record {id} kept changing while usage was added to it.");
+    }
+
+    /// <summary>The record's allocations after adding usage to it; null while neither side was split by tags.</summary>
+    private static string? Merged(long hadQuantity, string? had, long quantity, UsageAllocations.Buckets? more)
+    {
+        if (had is null && more is null) return null;
+        var into = UsageAllocations.Deserialize(had) ?? UsageAllocations.Untagged(hadQuantity);
+        UsageAllocations.Add(into, more ?? UsageAllocations.Untagged(quantity));
+        if (into.TryGetValue("", out var untagged) && untagged == 0) into.Remove("");
+        return UsageAllocations.Serialize(into);
     }
 }
 

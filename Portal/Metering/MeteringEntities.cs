@@ -19,6 +19,8 @@ public sealed class UsageEvent
     public required string IdempotencyKey { get; init; }
     /// <summary>"api:{key id}" or "host".</summary>
     public required string Source { get; init; }
+    /// <summary>The reported split by tags in <see cref="UsageAllocations"/>' canonical form; null: not split.</summary>
+    public string? Allocations { get; init; }
     public Guid? BatchId { get; set; }
 }
 
@@ -54,6 +56,11 @@ public sealed class MeteringRecord
     public required string Dimension { get; init; }
     public DateTimeOffset HourStart { get; init; }
     public long Quantity { get; set; }
+    /// <summary>
+    /// The split of <see cref="Quantity"/> by tags, summing to it (canonical JSON of <see cref="UsageAllocations"/>), sent
+    /// as the record's UsageAllocations; null when none of its usage was split. Changes only with the quantity.
+    /// </summary>
+    public string? Allocations { get; set; }
     public MeteringStatus Status { get; set; }
     public string? AwsMeteringRecordId { get; set; }
     public int Attempts { get; set; }

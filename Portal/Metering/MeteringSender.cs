@@ -86,11 +86,17 @@ public sealed class MeteringSender(IDbContextFactory<PortalDbContext> factory, I
                 await db.MeteringRecords.Where(r => pending.Contains(r.Id) && r.Status == MeteringStatus.Pending)
                     .ExecuteUpdateAsync(u => u.SetProperty(r => r.Status, MeteringStatus.Sending), ct);
                 await freeze.CommitAsync(ct);
+                // What was frozen is what gets sent: usage aggregated between reading the round and freezing it is in the
+                // stored quantity (and allocations), so read them back rather than send the older values.
+                var frozen = await db.MeteringRecords.AsNoTracking().Where(r => pending.Contains(r.Id))
+                    .Select(r => new { r.Id, r.Quantity, r.Allocations }).ToDictionaryAsync(r => r.Id, ct);
+                foreach (var r in round)
+                    if (frozen.TryGetValue(r.Id, out var f)) (r.Quantity, r.Allocations) = (f.Quantity, f.Allocations);
             }
             foreach (var r in round) r.Status = MeteringStatus.Sending;
             db.ChangeTracker.AcceptAllChanges(); // the database already says so
 
-            var chunks = round.GroupBy(r => r.ProductCode).SelectMany(g => g.Chunk(BatchSize)).ToList();
+            var chunks = round.GroupBy(r => r.ProductCode).SelectMany(g => Chunks(g)).ToList();
             using var gate = new SemaphoreSlim(options.Value.Concurrency);
             var outcomes = await Task.WhenAll(chunks.Select(async chunk =>
             {
@@ -272,7 +278,40 @@ public sealed class MeteringSender(IDbContextFactory<PortalDbContext> factory, I
     {
         Timestamp = r.HourStart, Dimension = r.Dimension, Quantity = (int)Math.Min(r.Quantity, int.MaxValue),
         CustomerAWSAccountId = r.CustomerAwsAccountId, LicenseArn = r.LicenseArn, CustomerIdentifier = r.CustomerIdentifier,
+        UsageAllocations = UsageAllocations.ToAws(r.Allocations),
     };
+
+    /// <summary>Most a request may carry: AWS takes "less than 1MB"; the margin covers the JSON around the records.</summary>
+    private const int MaxRequestBytes = 900 * 1024;
+
+    /// <summary>
+    /// At most 25 records a call, and fewer when their allocations are large, so no request reaches BatchMeterUsage's
+    /// 1 MB limit (https://docs.aws.amazon.com/marketplace/latest/APIReference/API_marketplace-metering_BatchMeterUsage.html).
+    /// Records without allocations are far below it: 25 a call, as before.
+    /// </summary>
+    private static IEnumerable<MeteringRecord[]> Chunks(IEnumerable<MeteringRecord> records)
+    {
+        var chunk = new List<MeteringRecord>(BatchSize);
+        var keys = new HashSet<(string, string, long)>();
+        var bytes = 0;
+        foreach (var r in records)
+        {
+            var size = 600 + 2 * (r.Allocations?.Length ?? 0); // the record's fields, and its allocations in AWS's longer names
+            // Two records AWS would see as one (a legacy customer's ended and new subscription, same identifier and hour)
+            // never share a call: AWS's answers are matched to records by that key.
+            if (chunk.Count > 0 && (chunk.Count == BatchSize || bytes + size > MaxRequestBytes || keys.Contains(Key(r))))
+            {
+                yield return [.. chunk];
+                chunk.Clear();
+                keys.Clear();
+                bytes = 0;
+            }
+            chunk.Add(r);
+            keys.Add(Key(r));
+            bytes += size;
+        }
+        if (chunk.Count > 0) yield return [.. chunk];
+    }
 
     private static (string, string, long) Key(MeteringRecord r) => (r.LicenseArn ?? r.CustomerIdentifier ?? "", r.Dimension, r.HourStart.ToUnixTimeSeconds());
     private static (string, string, long) Key(UsageRecord r) => (r.LicenseArn ?? r.CustomerIdentifier ?? "", r.Dimension, r.Timestamp.ToUnixTimeSeconds());

@@ -12,7 +12,9 @@ public static class UsageEndpoints
 {
     private const long MaxBodyBytes = 16 * 1024;
 
-    public sealed record UsageRequest(string? Dimension, long? Quantity, DateTimeOffset? Timestamp, string? IdempotencyKey);
+    /// <param name="Allocations">Optional split by tags, AWS's UsageAllocations: [{"quantity": 3, "tags": [{"key": "team", "value": "a"}]}].</param>
+    public sealed record UsageRequest(string? Dimension, long? Quantity, DateTimeOffset? Timestamp, string? IdempotencyKey,
+        List<AllocationInput>? Allocations = null);
 
     public static IEndpointRouteBuilder MapUsageApi(this IEndpointRouteBuilder app)
     {
@@ -44,7 +46,7 @@ public static class UsageEndpoints
         if (body?.Dimension is null || body.Quantity is null || string.IsNullOrEmpty(idempotencyKey))
             return Problem(StatusCodes.Status400BadRequest, "missing-field", "dimension, quantity and idempotencyKey (or an Idempotency-Key header) are required.");
 
-        var result = await recorder.RecordAsync(key.OrganizationId, new UsageInput(body.Dimension, body.Quantity.Value, body.Timestamp, idempotencyKey),
+        var result = await recorder.RecordAsync(key.OrganizationId, new UsageInput(body.Dimension, body.Quantity.Value, body.Timestamp, idempotencyKey, body.Allocations),
             $"api:{key.Id}", ctx.RequestAborted);
         return result.Outcome switch
         {
@@ -56,6 +58,7 @@ public static class UsageEndpoints
             UsageOutcome.InvalidDimension => Problem(StatusCodes.Status422UnprocessableEntity, "invalid-dimension", "The dimension is not one of the product's metering dimensions."),
             UsageOutcome.InvalidQuantity => Problem(StatusCodes.Status422UnprocessableEntity, "invalid-quantity", "quantity must be a whole number from 0 to 2147483647."),
             UsageOutcome.InvalidIdempotencyKey => Problem(StatusCodes.Status422UnprocessableEntity, "invalid-idempotency-key", "The idempotency key must be 1 to 128 printable characters."),
+            UsageOutcome.InvalidAllocations => Problem(StatusCodes.Status422UnprocessableEntity, "invalid-allocations", result.Problem!),
             UsageOutcome.TooLateToBill => Problem(StatusCodes.Status422UnprocessableEntity, "too-late-to-bill",
                 $"AWS bills usage of this hour only if it arrives before {result.BillableUntil:yyyy-MM-ddTHH:mm:ssZ} (24 hours after it, and a month's usage until 06:00 UTC on the 1st); it is too close to that cutoff to be sent."),
             _ => Problem(StatusCodes.Status422UnprocessableEntity, "timestamp-out-of-range", "timestamp must be within the metering window and not in the future."),

@@ -7,12 +7,16 @@ using Portal.Marketplace.Subscriptions;
 
 namespace Portal.Metering;
 
-public sealed record UsageInput(string Dimension, long Quantity, DateTimeOffset? Timestamp, string IdempotencyKey);
+/// <param name="Allocations">Optional split of the quantity by tags (<see cref="UsageAllocations"/>), sent to AWS as UsageAllocations.</param>
+public sealed record UsageInput(string Dimension, long Quantity, DateTimeOffset? Timestamp, string IdempotencyKey,
+    IReadOnlyList<AllocationInput>? Allocations = null);
 
-public enum UsageOutcome { Recorded, Duplicate, IdempotencyConflict, NoSubscription, SubscriptionEnded, InvalidDimension, InvalidQuantity, InvalidIdempotencyKey, TimestampOutOfRange, TooLateToBill }
+public enum UsageOutcome { Recorded, Duplicate, IdempotencyConflict, NoSubscription, SubscriptionEnded, InvalidDimension, InvalidQuantity, InvalidIdempotencyKey, TimestampOutOfRange, TooLateToBill, InvalidAllocations }
 
 /// <param name="BillableUntil">With <see cref="UsageOutcome.TooLateToBill"/>: AWS's cutoff for the usage's hour.</param>
-public sealed record UsageResult(UsageOutcome Outcome, long? EventId = null, Guid? SubscriptionId = null, DateTimeOffset? BillableUntil = null)
+/// <param name="Problem">With <see cref="UsageOutcome.InvalidAllocations"/>: which of AWS's rules the allocations break.</param>
+public sealed record UsageResult(UsageOutcome Outcome, long? EventId = null, Guid? SubscriptionId = null, DateTimeOffset? BillableUntil = null,
+    string? Problem = null)
 {
     public bool Accepted => Outcome is UsageOutcome.Recorded or UsageOutcome.Duplicate;
 }
@@ -35,6 +39,9 @@ public sealed partial class UsageRecorder(IDbContextFactory<PortalDbContext> fac
         if (string.IsNullOrWhiteSpace(usage.IdempotencyKey) || usage.IdempotencyKey.Length > 128 || usage.IdempotencyKey.Any(char.IsControl))
             return new(UsageOutcome.InvalidIdempotencyKey);
         if (usage.Quantity is < 0 or > int.MaxValue) return new(UsageOutcome.InvalidQuantity);
+        if (UsageAllocations.Validate(usage.Quantity, usage.Allocations, out var buckets) is { } wrong)
+            return new(UsageOutcome.InvalidAllocations, Problem: wrong);
+        var allocations = buckets is null ? null : UsageAllocations.Serialize(buckets);
         var now = time.GetUtcNow();
         var at = usage.Timestamp ?? now;
         if (at > now + options.Value.MaxClockSkew || at < now - options.Value.Window) return new(UsageOutcome.TimestampOutOfRange);
@@ -44,8 +51,11 @@ public sealed partial class UsageRecorder(IDbContextFactory<PortalDbContext> fac
             return new(UsageOutcome.TooLateToBill, BillableUntil: MeteringWindow.Deadline(at, options.Value));
 
         await using var db = factory.CreateDbContext();
-        // One subscription per organization is a database rule, so this is the organization's bill.
-        var subscription = await db.Subscriptions.AsNoTracking().FirstOrDefaultAsync(s => s.OrganizationId == organizationId, ct);
+        // One live subscription per organization is a database rule, so this is the organization's bill; cancelled ones
+        // before it (a customer who subscribed again) are history, answered only when nothing newer exists.
+        var subscription = await db.Subscriptions.AsNoTracking().Where(s => s.OrganizationId == organizationId)
+            .OrderBy(s => s.Status == SubscriptionStatus.Cancelled || s.Status == SubscriptionStatus.Failed).ThenByDescending(s => s.CreatedAt)
+            .FirstOrDefaultAsync(ct);
         if (subscription is null) return new(UsageOutcome.NoSubscription);
         if (subscription.Status is SubscriptionStatus.Cancelled or SubscriptionStatus.Failed) return new(UsageOutcome.SubscriptionEnded, SubscriptionId: subscription.Id);
         // Between the end of the agreement and the license's deprovisioning AWS still takes usage from before the end.
@@ -53,11 +63,11 @@ public sealed partial class UsageRecorder(IDbContextFactory<PortalDbContext> fac
         if (!IsKnownDimension(subscription.ProductCode, usage.Dimension)) return new(UsageOutcome.InvalidDimension, SubscriptionId: subscription.Id);
 
         var existing = await FindAsync(db, subscription.Id, usage.IdempotencyKey, ct);
-        if (existing is not null) return Replay(existing, usage, subscription.Id);
+        if (existing is not null) return Replay(existing, usage, allocations, subscription.Id);
         var e = new UsageEvent
         {
             SubscriptionId = subscription.Id, Dimension = usage.Dimension, Quantity = usage.Quantity, OccurredAt = at, ReceivedAt = now,
-            IdempotencyKey = usage.IdempotencyKey, Source = source,
+            IdempotencyKey = usage.IdempotencyKey, Source = source, Allocations = allocations,
         };
         db.UsageEvents.Add(e);
         try
@@ -69,7 +79,7 @@ public sealed partial class UsageRecorder(IDbContextFactory<PortalDbContext> fac
         {
             // The same key arrived twice at once: the other one won, answer as for a retry.
             await using var again = factory.CreateDbContext();
-            return Replay((await FindAsync(again, subscription.Id, usage.IdempotencyKey, ct))!, usage, subscription.Id);
+            return Replay((await FindAsync(again, subscription.Id, usage.IdempotencyKey, ct))!, usage, allocations, subscription.Id);
         }
     }
 
@@ -83,8 +93,8 @@ public sealed partial class UsageRecorder(IDbContextFactory<PortalDbContext> fac
     private static Task<UsageEvent?> FindAsync(PortalDbContext db, Guid subscriptionId, string key, CancellationToken ct) =>
         db.UsageEvents.AsNoTracking().FirstOrDefaultAsync(e => e.SubscriptionId == subscriptionId && e.IdempotencyKey == key, ct);
 
-    private static UsageResult Replay(UsageEvent existing, UsageInput usage, Guid subscriptionId) =>
-        existing.Dimension == usage.Dimension && existing.Quantity == usage.Quantity &&
+    private static UsageResult Replay(UsageEvent existing, UsageInput usage, string? allocations, Guid subscriptionId) =>
+        existing.Dimension == usage.Dimension && existing.Quantity == usage.Quantity && existing.Allocations == allocations &&
         (usage.Timestamp is null || usage.Timestamp.Value.ToUnixTimeSeconds() == existing.OccurredAt.ToUnixTimeSeconds())
             ? new(UsageOutcome.Duplicate, existing.Id, subscriptionId)
             : new(UsageOutcome.IdempotencyConflict, existing.Id, subscriptionId);

@@ -32,15 +32,15 @@ public sealed class MalformedRequestTests(ITestOutputHelper output) : IAsyncLife
     public const string Secret = "hostile-eventbridge-secret-0123456789abcdef";
     private const string UsageAccount = "411111111111", SnsAccount = "422222222222", EventBridgeAccount = "433333333333";
     private readonly RSA key = RSA.Create(2048);
+    private readonly TestSnsCertificates authority = new();
     private FakeAwsServer certificates = null!;
     private PortalAppFactory app = null!;
     private string apiKey = "";
 
     public async Task InitializeAsync()
     {
-        using var certificate = new CertificateRequest("CN=sns.us-east-1.amazonaws.com", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)
-            .CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
-        var pem = certificate.ExportCertificatePem();
+        // Issued by a root the portal is told to trust here: it refuses certificates that chain to no trusted root.
+        var pem = authority.LeafPem(key);
         certificates = await FakeAwsServer.StartAsync();
         certificates.Respond = (r, _) => Task.FromResult((200, r.Path.EndsWith(".pem") ? pem : "<ConfirmSubscriptionResponse/>", (string?)null));
         app = new PortalAppFactory(new Dictionary<string, string?>
@@ -51,7 +51,7 @@ public sealed class MalformedRequestTests(ITestOutputHelper output) : IAsyncLife
             ["Marketplace:EventBridge:Secret"] = Secret,
             ["Marketplace:Products:0:Dimensions:0"] = "requests",
             ["Metering:Enabled"] = "false", // no background sends: the row counts are this test's alone
-        });
+        }, configureServices: authority.TrustIn);
         await using var db = app.CreateDbContext();
         var org = new Organization { Name = "Hostile Inc", CreatedAt = DateTimeOffset.UtcNow };
         db.Organizations.Add(org);
@@ -71,6 +71,7 @@ public sealed class MalformedRequestTests(ITestOutputHelper output) : IAsyncLife
         await app.DisposeAsync();
         await certificates.DisposeAsync();
         key.Dispose();
+        authority.Dispose();
     }
 
     [Fact]

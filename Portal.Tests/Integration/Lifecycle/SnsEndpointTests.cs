@@ -18,14 +18,14 @@ public sealed class SnsEndpointTests : IAsyncLifetime
 {
     private const string Topic = "arn:aws:sns:us-east-1:287250355862:aws-mp-subscription-notification-test";
     private readonly RSA key = RSA.Create(2048);
+    private readonly TestSnsCertificates authority = new();
     private FakeAwsServer certificates = null!;
     private PortalAppFactory app = null!;
 
     public async Task InitializeAsync()
     {
-        using var certificate = new CertificateRequest("CN=sns.us-east-1.amazonaws.com", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)
-            .CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
-        var pem = certificate.ExportCertificatePem();
+        // Issued by a root the portal is told to trust here: it refuses certificates that chain to no trusted root.
+        var pem = authority.LeafPem(key);
         certificates = await FakeAwsServer.StartAsync();
         certificates.Respond = (r, _) => Task.FromResult((200, r.Path.EndsWith(".pem") ? pem : "<ConfirmSubscriptionResponse/>", (string?)null));
         app = new PortalAppFactory(new Dictionary<string, string?>
@@ -33,7 +33,7 @@ public sealed class SnsEndpointTests : IAsyncLifetime
             ["Marketplace:Sns:TopicArns:0"] = Topic,
             ["Marketplace:Sns:CertificateUrlPattern"] = $"^{System.Text.RegularExpressions.Regex.Escape(certificates.Url.ToString())}[A-Za-z0-9-]+\\.pem$",
             ["Marketplace:Sns:SubscribeUrlPattern"] = $"^{System.Text.RegularExpressions.Regex.Escape(certificates.Url.ToString())}confirm\\?",
-        });
+        }, configureServices: authority.TrustIn);
     }
 
     public async Task DisposeAsync()
@@ -41,6 +41,7 @@ public sealed class SnsEndpointTests : IAsyncLifetime
         await app.DisposeAsync();
         await certificates.DisposeAsync();
         key.Dispose();
+        authority.Dispose();
     }
 
     private string Delivery(string action, string account, string? messageId = null, string topic = Topic, string type = SnsMessage.Notification,

@@ -112,4 +112,37 @@ public sealed class AwsJavaScriptSdkTests : IAsyncLifetime
         Assert.Equal(1, entitlement.GetProperty("Value").GetProperty("IntegerValue").GetInt32());
         Assert.Equal("TimestampOutOfBoundsException", results[3].GetProperty("name").GetString());
     }
+
+    /// <summary>The JS SDK's UsageAllocations on the wire are what the portal's typed client and the simulator read and write.</summary>
+    [Fact]
+    public async Task BatchMeterUsage_WithUsageAllocations_SdkSendsAndParsesThem()
+    {
+        var payg = (await RunSdkAsync([Resolve(Mint(account: "333333333333"))]))[0].GetProperty("output");
+        var hour = DateTimeOffset.UtcNow.AddHours(-1).ToUnixTimeMilliseconds() / 3_600_000 * 3_600_000;
+        object Record(int quantity) => new
+        {
+            Timestamp = hour, CustomerAWSAccountId = "333333333333", LicenseArn = payg.GetProperty("LicenseArn").GetString(), Dimension = "hosts",
+            Quantity = quantity,
+            UsageAllocations = new object[]
+            {
+                new { AllocatedUsageQuantity = 3, Tags = new[] { new { Key = "team", Value = "red" } } },
+                new { AllocatedUsageQuantity = 2 },
+            },
+        };
+
+        var results = await RunSdkAsync([
+            new { op = "BatchMeterUsage", input = new { ProductCode = PortalAppFactory.PaygProduct, UsageRecords = new[] { Record(5) } } },
+            new { op = "BatchMeterUsage", input = new { ProductCode = PortalAppFactory.PaygProduct, UsageRecords = new[] { Record(6) } } },
+        ]);
+
+        Assert.True(results[0].GetProperty("ok").GetBoolean(), results[0].ToString());
+        var result = results[0].GetProperty("output").GetProperty("Results")[0];
+        Assert.Equal("Success", result.GetProperty("Status").GetString());
+        var allocations = result.GetProperty("UsageRecord").GetProperty("UsageAllocations");
+        Assert.Equal(3, allocations[0].GetProperty("AllocatedUsageQuantity").GetInt32());
+        Assert.Equal("red", allocations[0].GetProperty("Tags")[0].GetProperty("Value").GetString());
+        Assert.False(allocations[1].TryGetProperty("Tags", out _));
+        // Buckets that do not add up to the quantity: AWS refuses the batch.
+        Assert.Equal("InvalidUsageAllocationsException", results[1].GetProperty("name").GetString());
+    }
 }

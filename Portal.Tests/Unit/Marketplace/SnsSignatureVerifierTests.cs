@@ -5,6 +5,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Portal.Marketplace.Lifecycle;
+using Portal.Tests.Infrastructure;
 
 namespace Portal.Tests.Unit.Marketplace;
 
@@ -13,30 +14,31 @@ public sealed class SnsSignatureVerifierTests : IAsyncLifetime
 {
     private const string Topic = "arn:aws:sns:us-east-1:287250355862:aws-mp-subscription-notification-test";
     private readonly RSA key = RSA.Create(2048);
+    private readonly TestSnsCertificates authority = new();
     private FakeAwsServer server = null!;
-    private X509Certificate2 certificate = null!;
 
     public async Task InitializeAsync()
     {
-        certificate = new CertificateRequest("CN=sns.us-east-1.amazonaws.com", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)
-            .CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
+        // Issued by a root this test trusts, as SNS's certificates are issued by a public root the system trusts.
+        var pem = authority.LeafPem(key);
         server = await FakeAwsServer.StartAsync();
-        server.Respond = (_, _) => Task.FromResult((200, certificate.ExportCertificatePem(), (string?)null));
+        server.Respond = (_, _) => Task.FromResult((200, pem, (string?)null));
     }
 
     public async Task DisposeAsync()
     {
         await server.DisposeAsync();
         key.Dispose();
+        authority.Dispose();
     }
 
     private string CertUrl => new Uri(server.Url, "SimpleNotificationService-test.pem").ToString();
 
     private static Regex Pattern(string url) => new("^" + Regex.Escape(url) + "$");
 
-    private static SnsSignatureVerifier Verifier() => new(
+    private SnsSignatureVerifier Verifier(SnsCertificateTrust? trust = null) => new(
         new ServiceCollection().AddHttpClient().BuildServiceProvider().GetRequiredService<IHttpClientFactory>(),
-        TimeProvider.System, NullLogger<SnsSignatureVerifier>.Instance);
+        TimeProvider.System, NullLogger<SnsSignatureVerifier>.Instance, trust ?? authority.Trust);
 
     private SnsMessage Signed(string version, string type = SnsMessage.Notification, string topic = Topic, RSA? signer = null)
     {
@@ -105,11 +107,62 @@ public sealed class SnsSignatureVerifierTests : IAsyncLifetime
     [Fact]
     public async Task Verify_ExpiredCertificate_Refused()
     {
-        using var expired = new CertificateRequest("CN=sns", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)
-            .CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-30), DateTimeOffset.UtcNow.AddDays(-1));
-        server.Respond = (_, _) => Task.FromResult((200, expired.ExportCertificatePem(), (string?)null));
+        var expired = authority.LeafPem(key, notBefore: DateTimeOffset.UtcNow.AddDays(-30), notAfter: DateTimeOffset.UtcNow.AddDays(-1));
+        server.Respond = (_, _) => Task.FromResult((200, expired, (string?)null));
 
         Assert.Equal(SnsVerdict.CertificateExpired, await Verifier().VerifyAsync(Signed("2"), [Topic], Pattern(CertUrl), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Verify_CertificateChainedToAnUntrustedRoot_Refused()
+    {
+        using var stranger = new TestSnsCertificates("CN=Not A Trusted Root");
+        var pem = stranger.LeafPem(key); // right name, right key, but nobody trusts its issuer
+        server.Respond = (_, _) => Task.FromResult((200, pem, (string?)null));
+
+        Assert.Equal(SnsVerdict.UntrustedCertificate, await Verifier().VerifyAsync(Signed("2"), [Topic], Pattern(CertUrl), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Verify_SelfSignedCertificate_Refused()
+    {
+        using var self = new CertificateRequest("CN=sns.us-east-1.amazonaws.com", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)
+            .CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
+        server.Respond = (_, _) => Task.FromResult((200, self.ExportCertificatePem(), (string?)null));
+
+        Assert.Equal(SnsVerdict.UntrustedCertificate, await Verifier().VerifyAsync(Signed("2"), [Topic], Pattern(CertUrl), CancellationToken.None));
+    }
+
+    [Theory]
+    [InlineData("example.com")]
+    [InlineData("sns.us-east-1.amazonaws.com.evil.example")]
+    [InlineData("evil-sns.us-east-1.amazonaws.com")]
+    [InlineData("s3.amazonaws.com")]
+    public async Task Verify_TrustedChainButNotIssuedToSns_Refused(string commonName)
+    {
+        var pem = authority.LeafPem(key, commonName);
+        server.Respond = (_, _) => Task.FromResult((200, pem, (string?)null));
+
+        Assert.Equal(SnsVerdict.UntrustedCertificate, await Verifier().VerifyAsync(Signed("2"), [Topic], Pattern(CertUrl), CancellationToken.None));
+    }
+
+    [Theory]
+    [InlineData("sns.amazonaws.com")]
+    [InlineData("sns.eu-west-1.amazonaws.com")]
+    [InlineData("sns.cn-northwest-1.amazonaws.com.cn")]
+    public async Task Verify_IssuedToSnsOfAnyRegion_Valid(string commonName)
+    {
+        var pem = authority.LeafPem(key, commonName);
+        server.Respond = (_, _) => Task.FromResult((200, pem, (string?)null));
+
+        Assert.Equal(SnsVerdict.Valid, await Verifier().VerifyAsync(Signed("2"), [Topic], Pattern(CertUrl), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Verify_WithTheSystemsRootsOnly_TheTestRootIsNotTrusted()
+    {
+        Assert.Equal(SnsVerdict.UntrustedCertificate,
+            await Verifier(new SnsCertificateTrust()).VerifyAsync(Signed("2"), [Topic], Pattern(CertUrl), CancellationToken.None));
     }
 
     [Fact]

@@ -11,7 +11,8 @@ namespace Portal.Marketplace.Landing;
 /// Records a resolved customer: one subscription per AWS key, one onboarding session per token (or per browser),
 /// written together. Concurrent landings race on unique indexes; the loser re-reads what the winner wrote.
 /// </summary>
-public sealed class SubscriptionRegistrar(IDbContextFactory<PortalDbContext> factory, Lifecycle.LifecycleService lifecycle, TimeProvider time)
+public sealed class SubscriptionRegistrar(IDbContextFactory<PortalDbContext> factory, Lifecycle.LifecycleService lifecycle, TimeProvider time,
+    Microsoft.Extensions.Options.IOptions<MarketplaceOptions> marketplace)
 {
     /// <summary>
     /// SQLite has one writer at a time, and a writer that finds the file locked backs off by sleeping: under a burst of
@@ -54,6 +55,8 @@ public sealed class SubscriptionRegistrar(IDbContextFactory<PortalDbContext> fac
             {
                 ProductCode = c.ProductCode!, CustomerAwsAccountId = c.CustomerAWSAccountId!, LicenseArn = c.LicenseArn,
                 CustomerIdentifier = c.CustomerIdentifier, OfferType = offer, Status = SubscriptionStatus.Pending,
+                // A product this portal does not list is treated as a legacy listing: the stricter rule.
+                ConcurrentAgreements = marketplace.Value.FindProduct(c.ProductCode)?.ConcurrentAgreements ?? false,
                 CreatedAt = now, UpdatedAt = now,
             };
             db.Subscriptions.Add(subscription);
@@ -109,6 +112,11 @@ public sealed class SubscriptionRegistrar(IDbContextFactory<PortalDbContext> fac
     /// <summary>
     /// By license first; then, for an answer that also names the legacy customer identifier, the row an older
     /// integration stored by that identifier alone (it gains the ARN), never a second subscription beside it.
+    /// A resubscription is a new purchase: a new agreement and license (each purchase is its own license, "LicenseArn
+    /// is a unique identifier for a specific granted license",
+    /// https://docs.aws.amazon.com/sdk-for-kotlin/api/latest/marketplacemetering/aws.sdk.kotlin.services.marketplacemetering.model/-resolve-customer-response/), while
+    /// a legacy integration sees the customer's same CustomerIdentifier again. Either way a cancelled row is final
+    /// and never matched by the identifier: the returning customer gets a new row.
     /// </summary>
     private static async Task<MarketplaceSubscription?> FindAsync(PortalDbContext db, ResolveCustomerResponse c, CancellationToken ct)
     {
@@ -117,7 +125,9 @@ public sealed class SubscriptionRegistrar(IDbContextFactory<PortalDbContext> fac
             return byLicense;
         if (c.CustomerIdentifier is not { } customer) return null;
         return c.LicenseArn is null
-            ? await db.Subscriptions.FirstOrDefaultAsync(s => s.ProductCode == c.ProductCode && s.CustomerIdentifier == customer, ct)
-            : await db.Subscriptions.FirstOrDefaultAsync(s => s.ProductCode == c.ProductCode && s.LicenseArn == null && s.CustomerIdentifier == customer, ct);
+            ? await db.Subscriptions.FirstOrDefaultAsync(s => s.ProductCode == c.ProductCode && s.CustomerIdentifier == customer
+                && s.Status != SubscriptionStatus.Cancelled, ct)
+            : await db.Subscriptions.FirstOrDefaultAsync(s => s.ProductCode == c.ProductCode && s.LicenseArn == null && s.CustomerIdentifier == customer
+                && s.Status != SubscriptionStatus.Cancelled, ct);
     }
 }

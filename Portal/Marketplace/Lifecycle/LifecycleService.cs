@@ -63,6 +63,12 @@ public sealed class LifecycleService(IDbContextFactory<PortalDbContext> factory,
         var pending = (await db.MarketplaceNotifications.Where(n => n.AppliedAt == null
                 && (n.ProductCode == subscription.ProductCode || (agreement != null && n.AgreementId == agreement))).ToListAsync(ct))
             .Where(n => Matches(n, subscription)).OrderBy(n => n.ReceivedAt).ToList();
+        // A kept message that names only the account belongs to this subscription only if it is the account's one live
+        // subscription of the product: with Concurrent Agreements a second purchase must not take the first one's news.
+        if (pending.Any(AccountOnly) && await db.Subscriptions.CountAsync(s => s.ProductCode == subscription.ProductCode
+                && s.CustomerAwsAccountId == subscription.CustomerAwsAccountId && s.Status != SubscriptionStatus.Cancelled
+                && s.Status != SubscriptionStatus.Failed, ct) > 1)
+            pending.RemoveAll(AccountOnly);
         foreach (var n in pending)
         {
             for (var attempt = 1; attempt <= MaxAttempts; attempt++)
@@ -113,7 +119,7 @@ public sealed class LifecycleService(IDbContextFactory<PortalDbContext> factory,
         {
             // A legacy row named by its customer identifier and, now, its license too: it gains the ARN (only if still
             // without one), so later messages and usage records name the license.
-            await db.Subscriptions.Where(s => s.Id == subscription.Id && s.LicenseArn == null)
+            await db.Subscriptions.Where(s => s.Id == subscription.Id && s.LicenseArn == null && s.Status != SubscriptionStatus.Cancelled)
                 .ExecuteUpdateAsync(u => u.SetProperty(s => s.LicenseArn, arn).SetProperty(s => s.UpdatedAt, now), ct);
         }
         if (subscription.AgreementId is null && n.AgreementId is { } agreementId && n.LicenseArn is not null)
@@ -150,9 +156,13 @@ public sealed class LifecycleService(IDbContextFactory<PortalDbContext> factory,
         var matching = candidates.Where(s => Matches(n, s)).ToList();
         // A message that names only the account is placed only when that is unambiguous: one live subscription.
         if (AccountOnly(n) && matching.Count(s => s.Status != SubscriptionStatus.Cancelled) > 1) return null;
-        return matching.OrderByDescending(s => n.LicenseArn is not null && SameLicense(s.LicenseArn, n.LicenseArn))
+        var found = matching.OrderByDescending(s => n.LicenseArn is not null && SameLicense(s.LicenseArn, n.LicenseArn))
             .ThenByDescending(s => n.AgreementId is not null && s.AgreementId == n.AgreementId)
             .ThenBy(s => s.Status == SubscriptionStatus.Cancelled).ThenByDescending(s => s.CreatedAt).FirstOrDefault();
+        // A subscribe message that reaches only a cancelled row by the customer's identifier (or account) is about the
+        // customer's resubscription, whose row appears when they land: kept for it, not swallowed by the ended one.
+        return found is { Status: SubscriptionStatus.Cancelled } && n.Action is LifecycleAction.SubscribeSuccess or LifecycleAction.SubscribeFail
+            && !SameLicense(found.LicenseArn, n.LicenseArn) && !(n.AgreementId is not null && found.AgreementId == n.AgreementId) ? null : found;
     }
 
     /// <summary>

@@ -72,6 +72,13 @@ internal static class SimulatorOperations
         if (state.TakeThrottle()) return Refuse(400, "ThrottlingException", "Rate exceeded.");
         if (request.UsageRecords.Any(r => OutOfBounds(r.Timestamp, now)))
             return Refuse(400, "TimestampOutOfBoundsException", "A timestamp is outside the accepted window.");
+        // AWS's allocation rules: the buckets add up to the record's quantity, 1 to 5 tags of 1-100 / 1-256 characters
+        // (https://docs.aws.amazon.com/marketplace/latest/APIReference/API_marketplace-metering_UsageAllocation.html).
+        if (request.UsageRecords.Any(r => r.UsageAllocations is { } a && (a.Count is 0 or > 2500 || a.Sum(x => (long)x.AllocatedUsageQuantity) != (r.Quantity ?? 0))))
+            return Refuse(400, "InvalidUsageAllocationsException", "The sum of the allocations does not match the record's quantity.");
+        if (request.UsageRecords.Any(r => r.UsageAllocations?.Any(a => a.Tags is { } t && (t.Count is 0 or > 5
+                || t.Any(x => x.Key.Length is 0 or > 100 || x.Value.Length is 0 or > 256))) == true))
+            return Refuse(400, "InvalidTagException", "A tag is invalid.");
         if (state.RejectedDimension is { } bad && request.UsageRecords.Any(r => r.Dimension == bad))
             return Refuse(400, "InvalidUsageDimensionException", $"Dimension {bad} is not defined for the product.");
 

@@ -31,19 +31,33 @@ public sealed class SimulatorState(TimeProvider time)
     /// <summary>Counts how often a token's failure has been served, for "fail once, then succeed" modes.</summary>
     public int ServeFailure(string nonce) => failuresServed.AddOrUpdate(nonce, 1, (_, n) => n + 1);
 
+    /// <summary>
+    /// A purchase: each agreement is its own license (its ARN is what AWS names it by), while the legacy customer
+    /// identifier belongs to the account and product and stays the same across purchases. An account that cancelled
+    /// and subscribes again makes a new agreement, hence a new license, as AWS does: the cancelled one stays revoked.
+    /// </summary>
     public License Subscribe(SimulatorToken token, bool china)
     {
-        var digest = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{token.ProductCode}|{token.AccountId}|{token.Offer}")));
+        var customerSeed = $"{token.ProductCode}|{token.AccountId}|{token.Offer}";
+        var customer = "c" + Digest(customerSeed)[32..43];
         var partition = china ? "aws-cn" : "aws";
-        var license = new License(token.ProductCode, token.AccountId,
-            $"arn:{partition}:license-manager::{token.AccountId}:license:l-{digest[..32]}",
-            "c" + digest[32..43], token.Offer, time.GetUtcNow().AddYears(1));
-        var added = licenses.GetOrAdd(license.LicenseArn, license);
+        var seed = token.Agreement is { } agreement ? $"{customerSeed}|{agreement}" : customerSeed;
+        License added;
+        for (var purchase = 1; ; purchase++)
+        {
+            var digest = Digest(purchase == 1 ? seed : $"{seed}|{purchase}");
+            var license = new License(token.ProductCode, token.AccountId,
+                $"arn:{partition}:license-manager::{token.AccountId}:license:l-{digest[..32]}", customer, token.Offer, time.GetUtcNow().AddYears(1));
+            added = licenses.GetOrAdd(license.LicenseArn, license);
+            if (!unsubscribed.ContainsKey(added.LicenseArn)) break;
+        }
         // "AWS confirms the contract later": no entitlement until someone confirms it on /dev/marketplace.
         if (token.Offer == SimulatedOffer.Contract && deferred.TryRemove($"{token.ProductCode}|{token.AccountId}", out _))
             entitlements.TryAdd(added.LicenseArn, []);
         return added;
     }
+
+    private static string Digest(string seed) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(seed)));
 
     private readonly ConcurrentDictionary<string, bool> deferred = new();
 
@@ -56,7 +70,7 @@ public sealed class SimulatorState(TimeProvider time)
     public bool IsSubscribed(string productCode, UsageRecord r)
     {
         var license = r.LicenseArn is { } arn ? (licenses.TryGetValue(arn, out var l) && l.AccountId == r.CustomerAWSAccountId ? l : null)
-            : r.CustomerIdentifier is { } id ? licenses.Values.FirstOrDefault(x => x.CustomerIdentifier == id) : null;
+            : r.CustomerIdentifier is { } id ? licenses.Values.Where(x => x.CustomerIdentifier == id).OrderBy(x => unsubscribed.ContainsKey(x.LicenseArn)).FirstOrDefault() : null;
         return license is not null && license.ProductCode == productCode && !unsubscribed.ContainsKey(license.LicenseArn);
     }
 

@@ -12,9 +12,14 @@ public enum SimulatedFailure
 
 public enum SimulatedOffer { Payg, Contract }
 
+/// <summary>A sealed registration token's content.</summary>
+/// <param name="Agreement">
+/// Set for another purchase of a product the account already holds (Concurrent Agreements): its own license. Null is
+/// the account's first purchase, the one every earlier token meant.
+/// </param>
 public sealed record SimulatorToken(
     string ProductCode, SimulatedOffer Offer, string AccountId, SimulatedFailure Failure, bool Legacy,
-    DateTimeOffset ExpiresAt, string Nonce);
+    DateTimeOffset ExpiresAt, string Nonce, string? Agreement = null);
 
 /// <summary>
 /// Mints registration tokens that carry their own subscription, sealed with data protection so they survive a
@@ -25,13 +30,14 @@ public sealed class SimulatorTokens(IDataProtectionProvider protection, TimeProv
     public static readonly TimeSpan Lifetime = TimeSpan.FromHours(1);
     private readonly IDataProtector protector = protection.CreateProtector("Portal.Marketplace.Simulator.RegistrationToken");
 
-    public string Mint(string productCode, SimulatedOffer offer, string accountId, SimulatedFailure failure = SimulatedFailure.None, bool legacy = false)
+    public string Mint(string productCode, SimulatedOffer offer, string accountId, SimulatedFailure failure = SimulatedFailure.None, bool legacy = false,
+        bool newAgreement = false)
     {
         if (failure == SimulatedFailure.Invalid)
             return Convert.ToBase64String(RandomNumberGenerator.GetBytes(48)); // looks like a token, is not one
         var expires = failure == SimulatedFailure.Expired ? time.GetUtcNow().AddMinutes(-5) : time.GetUtcNow().Add(Lifetime);
         var token = new SimulatorToken(productCode, offer, accountId, failure, legacy, expires,
-            Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)));
+            Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)), newAgreement ? Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)) : null);
         return protector.Protect(JsonSerializer.Serialize(token));
     }
 

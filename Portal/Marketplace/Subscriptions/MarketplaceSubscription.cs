@@ -22,6 +22,11 @@ public sealed class MarketplaceSubscription
     /// license and the agreement) links it, and agreement events (which name only the agreement) are placed by it.
     /// </summary>
     public string? AgreementId { get; set; }
+    /// <summary>
+    /// Whether the product allowed Concurrent Agreements when this subscription was created (the product setting,
+    /// copied): the database enforces one linked PAYG subscription per account only for rows where it is false.
+    /// </summary>
+    public bool ConcurrentAgreements { get; init; }
     public OfferType OfferType { get; set; }
     public SubscriptionStatus Status { get; set; }
     public DateTimeOffset CreatedAt { get; init; }

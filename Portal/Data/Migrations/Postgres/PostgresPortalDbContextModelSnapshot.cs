@@ -523,6 +523,9 @@ namespace Portal.Data.Migrations.Postgres
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<bool>("ConcurrentAgreements")
+                        .HasColumnType("boolean");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -582,17 +585,17 @@ namespace Portal.Data.Migrations.Postgres
                     b.HasIndex("OrganizationId")
                         .IsUnique()
                         .HasDatabaseName("UX_Subscriptions_Organization")
-                        .HasFilter("\"OrganizationId\" IS NOT NULL");
+                        .HasFilter("\"OrganizationId\" IS NOT NULL AND \"Status\" NOT IN ('Cancelled', 'Failed')");
 
                     b.HasIndex("ProductCode", "CustomerAwsAccountId")
                         .IsUnique()
                         .HasDatabaseName("UX_Subscriptions_OnePaygPerAccount")
-                        .HasFilter("\"OfferType\" = 'Payg' AND \"OrganizationId\" IS NOT NULL AND \"Status\" <> 'Cancelled'");
+                        .HasFilter("\"OfferType\" = 'Payg' AND \"OrganizationId\" IS NOT NULL AND \"Status\" NOT IN ('Cancelled', 'Failed') AND \"ConcurrentAgreements\" = FALSE");
 
                     b.HasIndex("ProductCode", "CustomerIdentifier")
                         .IsUnique()
                         .HasDatabaseName("UX_Subscriptions_Product_Customer")
-                        .HasFilter("\"LicenseArn\" IS NULL AND \"CustomerIdentifier\" IS NOT NULL");
+                        .HasFilter("\"LicenseArn\" IS NULL AND \"CustomerIdentifier\" IS NOT NULL AND \"Status\" <> 'Cancelled'");
 
                     b.HasIndex("ProductCode", "LicenseArn")
                         .IsUnique()
@@ -683,6 +686,9 @@ namespace Portal.Data.Migrations.Postgres
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
+                    b.Property<string>("Allocations")
+                        .HasColumnType("text");
+
                     b.Property<int>("Attempts")
                         .HasColumnType("integer");
 
@@ -756,6 +762,9 @@ namespace Portal.Data.Migrations.Postgres
                         .HasColumnType("bigint");
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Allocations")
+                        .HasColumnType("text");
 
                     b.Property<Guid?>("BatchId")
                         .HasColumnType("uuid");

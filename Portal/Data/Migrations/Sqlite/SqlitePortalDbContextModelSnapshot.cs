@@ -512,6 +512,9 @@ namespace Portal.Data.Migrations.Sqlite
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("ConcurrentAgreements")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
@@ -571,17 +574,17 @@ namespace Portal.Data.Migrations.Sqlite
                     b.HasIndex("OrganizationId")
                         .IsUnique()
                         .HasDatabaseName("UX_Subscriptions_Organization")
-                        .HasFilter("\"OrganizationId\" IS NOT NULL");
+                        .HasFilter("\"OrganizationId\" IS NOT NULL AND \"Status\" NOT IN ('Cancelled', 'Failed')");
 
                     b.HasIndex("ProductCode", "CustomerAwsAccountId")
                         .IsUnique()
                         .HasDatabaseName("UX_Subscriptions_OnePaygPerAccount")
-                        .HasFilter("\"OfferType\" = 'Payg' AND \"OrganizationId\" IS NOT NULL AND \"Status\" <> 'Cancelled'");
+                        .HasFilter("\"OfferType\" = 'Payg' AND \"OrganizationId\" IS NOT NULL AND \"Status\" NOT IN ('Cancelled', 'Failed') AND \"ConcurrentAgreements\" = FALSE");
 
                     b.HasIndex("ProductCode", "CustomerIdentifier")
                         .IsUnique()
                         .HasDatabaseName("UX_Subscriptions_Product_Customer")
-                        .HasFilter("\"LicenseArn\" IS NULL AND \"CustomerIdentifier\" IS NOT NULL");
+                        .HasFilter("\"LicenseArn\" IS NULL AND \"CustomerIdentifier\" IS NOT NULL AND \"Status\" <> 'Cancelled'");
 
                     b.HasIndex("ProductCode", "LicenseArn")
                         .IsUnique()
@@ -672,6 +675,9 @@ namespace Portal.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Allocations")
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("Attempts")
                         .HasColumnType("INTEGER");
 
@@ -743,6 +749,9 @@ namespace Portal.Data.Migrations.Sqlite
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("Allocations")
+                        .HasColumnType("TEXT");
 
                     b.Property<Guid?>("BatchId")
                         .HasColumnType("TEXT");
