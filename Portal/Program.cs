@@ -6,6 +6,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.WebHost.UseStaticWebAssets();
 
 builder.AddPortalDefaults();
+builder.AddPublicUrls();
 builder.AddPortalLocalization();
 builder.AddPortalData();
 builder.AddBranding();

@@ -144,6 +144,6 @@ public sealed class CircuitAuthorizationMatrixTests : StepPageContext
         SetSession(session.Id);
         if (!link) return LinkOutcome.NotReady;
         using var scope = App.Services.CreateScope();
-        return (await scope.ServiceProvider.GetRequiredService<LinkService>().LinkAsync(session.Id, users[who] ?? "", "https://portal.example/")).Outcome;
+        return (await scope.ServiceProvider.GetRequiredService<LinkService>().LinkAsync(session.Id, users[who] ?? "")).Outcome;
     }
 }

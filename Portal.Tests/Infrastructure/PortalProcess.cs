@@ -29,6 +29,7 @@ public sealed class PortalProcess : IAsyncDisposable
         };
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         info.Environment["AWS_EC2_METADATA_DISABLED"] = "true";
+        info.Environment["Portal__PublicBaseUrl"] = $"http://127.0.0.1:{port}/"; // its e-mail links point at itself unless a test says otherwise
         foreach (var (key, value) in settings) info.Environment[key.Replace(":", "__")] = value;
         var p = new PortalProcess(Process.Start(info)!, new Uri($"http://127.0.0.1:{port}/"));
         p.process.OutputDataReceived += (_, e) => { if (e.Data is { } line) lock (p.output) p.output.Add(line); };

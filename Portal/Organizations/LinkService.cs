@@ -29,16 +29,16 @@ public sealed record LinkResult(LinkOutcome Outcome, Guid? OrganizationId = null
 public sealed class LinkService(
     IDbContextFactory<PortalDbContext> factory, UserManager<ApplicationUser> users, IEmailComposer composer, IEmailDelivery delivery,
     IOptions<OnboardingOptions> onboarding, IOptions<MarketplaceOptions> marketplace, IOptions<BrandOptions> brand, TimeProvider time,
-    ILogger<LinkService> logger)
+    ILogger<LinkService> logger, Portal.Operations.PublicUrls urls)
 {
-    public async Task<LinkResult> LinkAsync(Guid sessionId, string userId, string baseUrl, CancellationToken ct = default)
+    public async Task<LinkResult> LinkAsync(Guid sessionId, string userId, CancellationToken ct = default)
     {
-        var result = await LinkOnceAsync(sessionId, userId, baseUrl, ct);
+        var result = await LinkOnceAsync(sessionId, userId, ct);
         Portal.Operations.PortalMetrics.Link(result.Outcome.ToString());
         return result;
     }
 
-    private async Task<LinkResult> LinkOnceAsync(Guid sessionId, string userId, string baseUrl, CancellationToken ct)
+    private async Task<LinkResult> LinkOnceAsync(Guid sessionId, string userId, CancellationToken ct)
     {
         await using var db = factory.CreateDbContext();
         var session = await db.OnboardingSessions.Include(s => s.Subscription).FirstOrDefaultAsync(s => s.Id == sessionId, ct);
@@ -117,8 +117,8 @@ public sealed class LinkService(
                 ["brand"] = brand.Value.Name, ["name"] = user.DisplayName ?? user.Email!, ["organization"] = organization.Name,
                 ["product"] = marketplace.Value.FindProduct(subscription.ProductCode)?.Name ?? subscription.ProductCode,
                 ["offer"] = subscription.OfferType.ToString(), ["account"] = LandingService.Mask(subscription.CustomerAwsAccountId),
-                ["billingUrl"] = $"{baseUrl.TrimEnd('/')}/organizations/{organization.Id}/billing",
-                ["workspaceUrl"] = $"{baseUrl.TrimEnd('/')}/workspaces/{workspace.Id}",
+                ["billingUrl"] = urls.Link($"organizations/{organization.Id}/billing"),
+                ["workspaceUrl"] = urls.Link($"workspaces/{workspace.Id}"),
             }));
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);

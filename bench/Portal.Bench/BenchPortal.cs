@@ -22,6 +22,7 @@ public sealed class BenchPortal : WebApplicationFactory<Program>
             ["Database:Provider"] = postgres is null ? "Sqlite" : "Postgres",
             ["ConnectionStrings:Portal"] = postgres ?? $"Data Source={Path.Combine(root, "portal.db")}",
             ["DataProtection:KeysPath"] = Path.Combine(root, "keys"),
+            ["Portal:PublicBaseUrl"] = "http://127.0.0.1/",
             ["Marketplace:Mode"] = "Simulator",
             ["Marketplace:Products:0:ProductCode"] = Product,
             ["Marketplace:Products:0:Name"] = "Bench Analytics",

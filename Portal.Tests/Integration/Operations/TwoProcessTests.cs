@@ -53,7 +53,7 @@ public sealed class TwoProcessTests
         using (var scope = a.Services.CreateScope())
         {
             var accounts = scope.ServiceProvider.GetRequiredService<AccountService>();
-            userId = (await accounts.RegisterAsync("two.processes@example.com", "Two Processes", "Str0ng!Passw0rd", aws.ToString())).User!.Id;
+            userId = (await accounts.RegisterAsync("two.processes@example.com", "Two Processes", "Str0ng!Passw0rd")).User!.Id;
             var mail = await db.EmailMessages.AsNoTracking().SingleAsync(m => m.To == "two.processes@example.com");
             Assert.Equal(VerifyResult.Verified, await accounts.VerifyCodeAsync(userId, System.Text.RegularExpressions.Regex.Match(mail.TextBody, @"\b\d{6}\b").Value));
             var ticket = await accounts.IssueTicketAsync(userId, session.Id);
@@ -69,7 +69,7 @@ public sealed class TwoProcessTests
                 Workspace = new WorkspaceChoice { Mode = ChoiceMode.New, Name = "Production", Language = "en" },
             }.ToJson()));
         using (var scope = a.Services.CreateScope())
-            Assert.Equal(LinkOutcome.Linked, (await scope.ServiceProvider.GetRequiredService<LinkService>().LinkAsync(session.Id, userId, aws.ToString())).Outcome);
+            Assert.Equal(LinkOutcome.Linked, (await scope.ServiceProvider.GetRequiredService<LinkService>().LinkAsync(session.Id, userId)).Outcome);
         var organizationId = (await db.Subscriptions.AsNoTracking().SingleAsync()).OrganizationId!.Value;
         Assert.Contains("Billed through AWS Marketplace", await toA.GetStringAsync($"/organizations/{organizationId}/billing")); // B's cookie on A
         Assert.Contains("Billed through AWS Marketplace", await toB.GetStringAsync($"/organizations/{organizationId}/billing"));

@@ -58,6 +58,7 @@ public sealed class VictimProcess : IAsyncDisposable
         };
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         info.Environment["AWS_EC2_METADATA_DISABLED"] = "true";
+        info.Environment["Portal__PublicBaseUrl"] = BaseAddress.ToString();
         foreach (var (key, value) in settings) info.Environment[key.Replace(":", "__")] = value;
         var started = Stopwatch.StartNew();
         var p = Process.Start(info)!;
