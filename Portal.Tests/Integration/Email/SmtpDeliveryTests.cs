@@ -116,7 +116,7 @@ public sealed class MailboxTests
     [Fact]
     public async Task Mailbox_DevToolsOff_NotFound()
     {
-        await using var app = new PortalAppFactory(new Dictionary<string, string?> { ["DevTools:Enabled"] = "false" });
+        await using var app = new PortalAppFactory(new Dictionary<string, string?> { ["DevTools:Enabled"] = "false", ["Marketplace:Mode"] = "Aws" });
         using var browser = app.CreateBrowser();
 
         var response = await browser.GetAsync("/dev/mailbox");

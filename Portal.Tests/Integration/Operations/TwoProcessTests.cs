@@ -27,7 +27,7 @@ public sealed class TwoProcessTests
         await using var b = await PortalProcess.StartAsync(new Dictionary<string, string?>
         {
             ["Database:Provider"] = "Postgres", ["ConnectionStrings:Portal"] = pg.ConnectionString,
-            ["Marketplace:Mode"] = "Simulator", ["Marketplace:MeteringEndpoint"] = new Uri(aws, "_simulator/aws/metering/").ToString(),
+            ["Marketplace:Mode"] = "Simulator", ["DevTools:Enabled"] = "true", ["Marketplace:MeteringEndpoint"] = new Uri(aws, "_simulator/aws/metering/").ToString(),
             ["Marketplace:EntitlementEndpoint"] = new Uri(aws, "_simulator/aws/entitlement/").ToString(),
             ["Marketplace:Products:0:ProductCode"] = PortalAppFactory.PaygProduct, ["Marketplace:Products:0:Name"] = "Test Analytics",
             ["Marketplace:Products:1:ProductCode"] = PortalAppFactory.ContractProduct, ["Marketplace:Products:1:Name"] = "Test Enterprise",
