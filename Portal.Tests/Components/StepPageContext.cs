@@ -44,6 +44,8 @@ public abstract class StepPageContext : BunitContext, IAsyncLifetime
         }
         Services.AddLocalization();
         Services.AddPortalValidators();
+        // bUnit's placeholder refuses every policy check; pages ask the portal's own (the VendorAdmin policy reads the database).
+        Services.AddSingleton(App.Services.GetRequiredService<Microsoft.AspNetCore.Authorization.IAuthorizationService>());
         configureServices?.Invoke(Services);
         Services.AddFallbackServiceProvider(App.Services);
         SetRendererInfo(new RendererInfo("Server", isInteractive: true)); // last: it builds the provider
