@@ -43,6 +43,7 @@ app.UseRateLimiter();
 app.UseDevToolsGate();
 app.UseBrandAssets();
 app.UseAuthentication();
+app.UseAdminTwoFactor();
 app.UseAuthorization();
 app.UseAntiforgery();
 

@@ -157,7 +157,8 @@ public sealed class AccountService(
 
     /// <summary>
     /// Checks a password with Identity's lockout. Pages show one message for an unknown e-mail, a wrong password and a
-    /// locked account; the owner of a locked account learns of it by e-mail instead.
+    /// locked account; the owner of a locked account learns of it by e-mail instead. An account with a second factor
+    /// answers <see cref="SignInResult.TwoFactorRequired"/> (with the user) for the right password.
     /// </summary>
     /// <exception cref="AccountThrottledException">too many attempts from this client or for this address</exception>
     public async Task<(SignInResult Result, ApplicationUser? User)> CheckPasswordAsync(string email, string password)
@@ -174,7 +175,10 @@ public sealed class AccountService(
             return (SignInResult.Failed, null);
         }
         var wasLocked = await users.IsLockedOutAsync(user);
-        var result = await signIn.CheckPasswordSignInAsync(user, password, lockoutOnFailure: true);
+        var result = await users.GetTwoFactorEnabledAsync(user)
+            ? await CheckPasswordOfTwoFactorAccountAsync(user, password)
+            : await signIn.CheckPasswordSignInAsync(user, password, lockoutOnFailure: true);
+        if (result.RequiresTwoFactor) return (result, user);
         if (result.IsLockedOut && !wasLocked)
         {
             await using var db = factory.CreateDbContext();
@@ -183,6 +187,19 @@ public sealed class AccountService(
             delivery.Notify();
         }
         return (result, result.Succeeded ? user : null);
+    }
+
+    /// <summary>
+    /// The password check with lockout for an account with a second factor. SignInManager's own would look for a
+    /// "remembered browser" cookie through the HttpContext, which a circuit does not have; a password here never
+    /// signs in alone: the page asks for the code next (TwoFactor.CheckAsync) and issues the ticket only after it.
+    /// </summary>
+    private async Task<SignInResult> CheckPasswordOfTwoFactorAccountAsync(ApplicationUser user, string password)
+    {
+        if (await users.IsLockedOutAsync(user)) return SignInResult.LockedOut;
+        if (await users.CheckPasswordAsync(user, password)) return SignInResult.TwoFactorRequired;
+        await users.AccessFailedAsync(user);
+        return await users.IsLockedOutAsync(user) ? SignInResult.LockedOut : SignInResult.Failed;
     }
 
     /// <summary>Issues a single-use sign-in ticket for the hand-off endpoint; only its hash is stored.</summary>
