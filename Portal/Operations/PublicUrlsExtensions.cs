@@ -49,8 +49,7 @@ public static class PublicUrlsExtensions
 
     private static string DevelopmentUrl(string? urls)
     {
-        var first = urls?.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .OrderBy(u => u.StartsWith("http://", StringComparison.Ordinal) ? 1 : 0).FirstOrDefault();
+        var first = urls?.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault();
         if (first is null) return DevelopmentFallback;
         var text = first.Replace("://+", "://localhost").Replace("://*", "://localhost").Replace("://0.0.0.0", "://localhost").Replace("://[::]", "://localhost");
         return Normalize(text) ?? DevelopmentFallback;

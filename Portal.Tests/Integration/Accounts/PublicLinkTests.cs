@@ -89,6 +89,31 @@ public sealed class PublicBaseUrlStartupTests
     }
 
     [Fact]
+    public async Task An_explicit_AllowedHosts_wins_over_the_default()
+    {
+        await using var app = new PortalAppFactory(new Dictionary<string, string?>
+        {
+            ["Portal:PublicBaseUrl"] = "https://portal.example/", ["AllowedHosts"] = "portal.example;other.example",
+        });
+        using var client = app.CreateBrowser();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/account/forgot");
+        request.Headers.Host = "other.example";
+
+        Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(request)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Development_without_a_public_base_url_uses_the_address_it_is_told_to_listen_on()
+    {
+        await using var app = new PortalAppFactory(new Dictionary<string, string?>
+        {
+            ["environment"] = "Development", ["Portal:PublicBaseUrl"] = null, ["urls"] = "http://127.0.0.1:5099;https://127.0.0.1:5098",
+        });
+
+        Assert.Equal("http://127.0.0.1:5099/", app.Services.GetRequiredService<PublicUrls>().BaseUrl.AbsoluteUri);
+    }
+
+    [Fact]
     public async Task Production_without_a_public_base_url_refuses_to_start_naming_the_key()
     {
         await using var app = new PortalAppFactory(new Dictionary<string, string?>
