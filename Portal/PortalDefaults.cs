@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.DataProtection;
+using Portal.Operations;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -17,7 +18,8 @@ public static class PortalDefaults
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 
         // The key ring lives in the database, shared by every instance, unless a folder is configured explicitly.
-        var dataProtection = builder.Services.AddDataProtection().SetApplicationName("onboarding-portal");
+        var dataProtection = builder.Services.AddDataProtection().SetApplicationName("onboarding-portal")
+            .ProtectKeysWithConfiguredCertificate(builder.Configuration, builder.Environment);
         if (builder.Configuration["DataProtection:KeysPath"] is { Length: > 0 } k)
             dataProtection.PersistKeysToFileSystem(new DirectoryInfo(Path.GetFullPath(Path.Combine(builder.Environment.ContentRootPath, k))));
         else

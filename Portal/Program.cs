@@ -6,6 +6,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.WebHost.UseStaticWebAssets();
 
 builder.AddPortalDefaults();
+builder.AddPublicUrls();
 builder.AddPortalLocalization();
 builder.AddPortalData();
 builder.AddBranding();
@@ -43,6 +44,7 @@ app.UseRateLimiter();
 app.UseDevToolsGate();
 app.UseBrandAssets();
 app.UseAuthentication();
+app.UseAdminTwoFactor();
 app.UseAuthorization();
 app.UseAntiforgery();
 

@@ -18,7 +18,7 @@ public sealed class MailboxBrowserTests(BrowserFixture browser) : IClassFixture<
     {
         _ = app.BaseAddress;
         using (var scope = app.Services.CreateScope())
-            await scope.ServiceProvider.GetRequiredService<AccountService>().RegisterAsync("box@example.com", "Box Buyer", "Str0ng!Passw0rd", "https://portal.example/");
+            await scope.ServiceProvider.GetRequiredService<AccountService>().RegisterAsync("box@example.com", "Box Buyer", "Str0ng!Passw0rd");
         await using var context = await browser.Browser.NewContextAsync(app);
         var violations = new List<string>();
         context.Console += (_, m) => { if (m.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase)) violations.Add(m.Text); };

@@ -38,7 +38,7 @@ public sealed partial class MembersJourneyTests(BrowserFixture browser) : IClass
         }
         using (var scope = app.Services.CreateScope())
             Assert.Equal(InviteOutcome.Sent, await scope.ServiceProvider.GetRequiredService<InvitationService>()
-                .InviteAsync(org, admin.Id, "newbie@northwind.example", OrganizationRole.Member, app.BaseAddress.ToString()));
+                .InviteAsync(org, admin.Id, "newbie@northwind.example", OrganizationRole.Member));
         var link = new Uri(InvitationLink().Match(await MailAsync("newbie@northwind.example", MemberEmails.Invitation)).Value);
 
         var page = await (await browser.Browser.NewContextAsync(app)).NewPageAsync();

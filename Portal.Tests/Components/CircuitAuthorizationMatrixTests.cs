@@ -17,7 +17,8 @@ namespace Portal.Tests.Components;
 /// <summary>
 /// The circuit half of the authorization matrix (the HTTP half is AuthorizationMatrixTests): what each kind of user can
 /// do from a live page, checked by the server-side code the page calls, with ids taken from another organization.
-/// Actors: the organization's admin, its member, another organization's admin, an anonymous visitor, the vendor admin.
+/// Actors: the organization's admin, its member, another organization's admin, an anonymous visitor, the vendor admin,
+/// and someone whose cookie claims VendorAdmin without the role in the database.
 /// </summary>
 public sealed class CircuitAuthorizationMatrixTests : StepPageContext
 {
@@ -26,8 +27,9 @@ public sealed class CircuitAuthorizationMatrixTests : StepPageContext
 
     public override async Task InitializeAsync()
     {
-        foreach (var who in new[] { "owner", "member", "stranger", "vendor" })
+        foreach (var who in new[] { "owner", "member", "stranger", "vendor", "claimed-vendor" })
             users[who] = (await AdminTestData.CreateUserAsync(App, $"{who}@example.com")).Id;
+        await SetVendorAdminAsync("vendor", true);
         await using var db = App.CreateDbContext();
         var a = new Organization { Name = "Acme Secret Org", CreatedAt = DateTimeOffset.UtcNow };
         a.Members.Add(new OrganizationMember { UserId = users["owner"]!, Role = OrganizationRole.Admin, JoinedAt = DateTimeOffset.UtcNow });
@@ -42,7 +44,7 @@ public sealed class CircuitAuthorizationMatrixTests : StepPageContext
     }
 
     private ClaimsPrincipal Principal(string who) => users[who] is not { } id ? new ClaimsPrincipal(new ClaimsIdentity())
-        : new ClaimsPrincipal(new ClaimsIdentity(who == "vendor"
+        : new ClaimsPrincipal(new ClaimsIdentity(who is "vendor" or "claimed-vendor"
             ? [new Claim(ClaimTypes.NameIdentifier, id), new Claim(ClaimTypes.Role, "VendorAdmin")]
             : [new Claim(ClaimTypes.NameIdentifier, id)], "test"));
 
@@ -52,6 +54,7 @@ public sealed class CircuitAuthorizationMatrixTests : StepPageContext
     [InlineData("member", false)]
     [InlineData("stranger", false)]
     [InlineData("anonymous", false)]
+    [InlineData("claimed-vendor", false)]
     public async Task Api_keys_of_an_organization_are_listed_created_and_revoked_only_by_its_admins_and_the_vendor(string who, bool allowed)
     {
         var cut = Render<ApiKeysPage>(p => p.Add(x => x.OrganizationId, acme)
@@ -75,6 +78,72 @@ public sealed class CircuitAuthorizationMatrixTests : StepPageContext
         }
         await using var db = App.CreateDbContext();
         Assert.Equal(allowed ? 2 : 1, await db.ApiKeys.CountAsync(k => k.OrganizationId == acme));
+    }
+
+    [Theory]
+    [InlineData("owner")]
+    [InlineData("vendor")]
+    public async Task Someone_demoted_after_the_api_keys_page_rendered_can_neither_create_nor_revoke(string who)
+    {
+        var dialogs = Render<MudBlazor.MudDialogProvider>();
+        var cut = Render<ApiKeysPage>(p => p.Add(x => x.OrganizationId, acme)
+            .AddCascadingValue(Task.FromResult(new AuthenticationState(Principal(who)))));
+        cut.WaitForElement("#create-key");
+        cut.Find(".apikeys-revoke").Click();
+        dialogs.WaitForAssertion(() => Assert.NotEmpty(dialogs.FindAll(".mud-dialog button")));
+
+        await DemoteAsync(who); // the page and its cookie still say admin; the database no longer does
+        dialogs.FindAll(".mud-dialog button").Single(b => b.TextContent.Trim() == "Revoke").Click();
+        cut.WaitForAssertion(() => Assert.Contains("Only the organization's admins", cut.Markup));
+
+        await using (var db = App.CreateDbContext())
+            Assert.Null((await db.ApiKeys.SingleAsync(k => k.Id == acmeKey)).RevokedAt);
+        Assert.DoesNotContain("acme-secret-key", cut.Markup);
+        Assert.Empty(cut.FindAll("#create-key"));
+    }
+
+    [Theory]
+    [InlineData("owner")]
+    [InlineData("vendor")]
+    public async Task Someone_demoted_while_typing_a_key_name_creates_no_key(string who)
+    {
+        var cut = Render<ApiKeysPage>(p => p.Add(x => x.OrganizationId, acme)
+            .AddCascadingValue(Task.FromResult(new AuthenticationState(Principal(who)))));
+        cut.WaitForElement("#create-key");
+        cut.Find("input[name=key-name]").Input("late-key");
+
+        await DemoteAsync(who);
+        cut.Find("form").Submit();
+
+        cut.WaitForAssertion(() => Assert.Contains("Only the organization's admins", cut.Markup));
+        Assert.Empty(cut.FindAll("#new-api-key"));
+        await using var db = App.CreateDbContext();
+        Assert.Equal(1, await db.ApiKeys.CountAsync(k => k.OrganizationId == acme));
+    }
+
+    private async Task DemoteAsync(string who)
+    {
+        if (who == "vendor")
+        {
+            await SetVendorAdminAsync("vendor", false);
+            return;
+        }
+        await using var db = App.CreateDbContext();
+        await db.OrganizationMembers.Where(m => m.OrganizationId == acme && m.UserId == users[who])
+            .ExecuteUpdateAsync(u => u.SetProperty(m => m.Role, OrganizationRole.Member));
+    }
+
+    private async Task SetVendorAdminAsync(string who, bool admin)
+    {
+        using var scope = App.Services.CreateScope();
+        var roles = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.RoleManager<Microsoft.AspNetCore.Identity.IdentityRole>>();
+        if (!await roles.RoleExistsAsync(Portal.Admin.AdminRoles.VendorAdmin))
+            await roles.CreateAsync(new Microsoft.AspNetCore.Identity.IdentityRole(Portal.Admin.AdminRoles.VendorAdmin));
+        var userManager = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<Portal.Accounts.ApplicationUser>>();
+        var user = (await userManager.FindByIdAsync(users[who]!))!;
+        var result = admin ? await userManager.AddToRoleAsync(user, Portal.Admin.AdminRoles.VendorAdmin)
+            : await userManager.RemoveFromRoleAsync(user, Portal.Admin.AdminRoles.VendorAdmin);
+        Assert.True(result.Succeeded, string.Join("; ", result.Errors.Select(e => e.Description)));
     }
 
     [Fact]
@@ -169,8 +238,8 @@ public sealed class CircuitAuthorizationMatrixTests : StepPageContext
         var invitations = scope.ServiceProvider.GetRequiredService<InvitationService>();
         var members = scope.ServiceProvider.GetRequiredService<MembersService>();
 
-        var invite = await invitations.InviteAsync(acme, actor, $"{who}-guest@example.com", OrganizationRole.Admin, "https://portal.example/");
-        var resend = await invitations.ResendAsync(acme, actor, invitation, "https://portal.example/");
+        var invite = await invitations.InviteAsync(acme, actor, $"{who}-guest@example.com", OrganizationRole.Admin);
+        var resend = await invitations.ResendAsync(acme, actor, invitation);
         var promote = await members.ChangeRoleAsync(acme, actor, users["member"]!, OrganizationRole.Admin);
         var remove = await members.RemoveAsync(acme, actor, users["member"]!);
         var revoke = await invitations.RevokeAsync(acme, actor, invitation);
@@ -205,7 +274,7 @@ public sealed class CircuitAuthorizationMatrixTests : StepPageContext
     {
         using var scope = App.Services.CreateScope();
         Assert.Equal(InviteOutcome.Sent, await scope.ServiceProvider.GetRequiredService<InvitationService>()
-            .InviteAsync(acme, users["owner"]!, email, OrganizationRole.Member, "https://portal.example/"));
+            .InviteAsync(acme, users["owner"]!, email, OrganizationRole.Member));
         await using var db = App.CreateDbContext();
         return (await db.Set<OrganizationInvitation>().SingleAsync(i => i.Email == email)).Id;
     }
@@ -231,6 +300,6 @@ public sealed class CircuitAuthorizationMatrixTests : StepPageContext
         SetSession(session.Id);
         if (!link) return LinkOutcome.NotReady;
         using var scope = App.Services.CreateScope();
-        return (await scope.ServiceProvider.GetRequiredService<LinkService>().LinkAsync(session.Id, users[who] ?? "", "https://portal.example/")).Outcome;
+        return (await scope.ServiceProvider.GetRequiredService<LinkService>().LinkAsync(session.Id, users[who] ?? "")).Outcome;
     }
 }

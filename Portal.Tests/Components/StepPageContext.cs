@@ -28,7 +28,8 @@ public abstract class StepPageContext : BunitContext, IAsyncLifetime
     protected string UserId { get; private set; } = "";
 
     /// <param name="sqliteOptions">Added to the SQLite connection string of the portal behind the page (e.g. a short busy timeout).</param>
-    protected StepPageContext(string? sqliteOptions = null)
+    /// <param name="configureServices">Services the page gets instead of bUnit's or the portal's (e.g. a NavigationManager).</param>
+    protected StepPageContext(string? sqliteOptions = null, Action<IServiceCollection>? configureServices = null)
     {
         App = new(sqliteOptions: sqliteOptions);
         JSInterop.Mode = JSRuntimeMode.Loose;
@@ -43,6 +44,9 @@ public abstract class StepPageContext : BunitContext, IAsyncLifetime
         }
         Services.AddLocalization();
         Services.AddPortalValidators();
+        // bUnit's placeholder refuses every policy check; pages ask the portal's own (the VendorAdmin policy reads the database).
+        Services.AddSingleton(App.Services.GetRequiredService<Microsoft.AspNetCore.Authorization.IAuthorizationService>());
+        configureServices?.Invoke(Services);
         Services.AddFallbackServiceProvider(App.Services);
         SetRendererInfo(new RendererInfo("Server", isInteractive: true)); // last: it builds the provider
     }
@@ -99,7 +103,7 @@ public abstract class StepPageContext : BunitContext, IAsyncLifetime
         var user = (await users.FindByIdAsync(UserId))!;
         user.EmailConfirmed = false;
         await users.UpdateAsync(user);
-        if (sendCode) await scope.ServiceProvider.GetRequiredService<AccountService>().ResendAsync(UserId, "https://portal.example/");
+        if (sendCode) await scope.ServiceProvider.GetRequiredService<AccountService>().ResendAsync(UserId);
     }
 
     /// <summary>Makes <paramref name="id"/> the session the helpers render and read (for tests that seed their own).</summary>

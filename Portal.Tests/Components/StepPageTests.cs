@@ -200,7 +200,7 @@ public sealed class ContractReviewPageTests : StepPageContext
         // The UI bypassed: the link service refuses an unconfirmed contract on its own.
         using (var scope = App.Services.CreateScope())
         {
-            var result = await scope.ServiceProvider.GetRequiredService<Portal.Organizations.LinkService>().LinkAsync(SessionId, UserId, "http://localhost/");
+            var result = await scope.ServiceProvider.GetRequiredService<Portal.Organizations.LinkService>().LinkAsync(SessionId, UserId);
             Assert.Equal(Portal.Organizations.LinkOutcome.ContractNotEntitled, result.Outcome);
         }
 

@@ -38,8 +38,11 @@ public sealed class PortalAppFactory : WebApplicationFactory<Program>
             ownDatabase = PostgresDatabase.CreateAsync().GetAwaiter().GetResult();
             postgresConnection = ownDatabase.ConnectionString;
         }
+        // A port chosen before start so the public base URL (every e-mail link) is this server's own address.
+        var port = FreePort();
         settings = new Dictionary<string, string?>
         {
+            ["Portal:PublicBaseUrl"] = $"http://127.0.0.1:{port}/",
             ["Database:Provider"] = postgresConnection is null ? "Sqlite" : "Postgres",
             ["ConnectionStrings:Portal"] = postgresConnection ?? $"Data Source={Path.Combine(root, "portal.db")}" + (sqliteOptions is null ? "" : ";" + sqliteOptions),
             ["DataProtection:KeysPath"] = Path.Combine(root, "keys"),
@@ -68,7 +71,14 @@ public sealed class PortalAppFactory : WebApplicationFactory<Program>
             ["Logging:LogLevel:System"] = "Trace",
         };
         foreach (var (k, v) in overrides ?? new Dictionary<string, string?>()) settings[k] = v;
-        UseKestrel(0);
+        UseKestrel(port);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public string SqlitePath => Path.Combine(root, "portal.db");

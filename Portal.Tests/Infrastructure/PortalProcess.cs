@@ -27,8 +27,10 @@ public sealed class PortalProcess : IAsyncDisposable
         {
             WorkingDirectory = Path.GetDirectoryName(dll)!, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true,
         };
-        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        // Production-like, but not Production, which refuses the simulator and dev tools these tests run with.
+        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Staging";
         info.Environment["AWS_EC2_METADATA_DISABLED"] = "true";
+        info.Environment["Portal__PublicBaseUrl"] = $"http://127.0.0.1:{port}/"; // its e-mail links point at itself unless a test says otherwise
         foreach (var (key, value) in settings) info.Environment[key.Replace(":", "__")] = value;
         var p = new PortalProcess(Process.Start(info)!, new Uri($"http://127.0.0.1:{port}/"));
         p.process.OutputDataReceived += (_, e) => { if (e.Data is { } line) lock (p.output) p.output.Add(line); };

@@ -9,26 +9,26 @@ namespace Portal.Accounts;
 /// The account e-mails that keep answers on the page identical whether or not an address has an account: the owner
 /// of the address learns what happened, the person at the keyboard does not.
 /// </summary>
-public sealed class AccountMail(IEmailComposer composer, IOptions<BrandOptions> brand, IOptions<AccountOptions> options)
+public sealed class AccountMail(IEmailComposer composer, IOptions<BrandOptions> brand, IOptions<AccountOptions> options, Portal.Operations.PublicUrls urls)
 {
     /// <summary>Someone registered with an address that already has an account.</summary>
-    public EmailMessage AccountExists(ApplicationUser owner, string baseUrl) =>
-        Compose(EmailKinds.AccountExists, owner, new() { ["resetLink"] = ForgotLink(baseUrl) });
+    public EmailMessage AccountExists(ApplicationUser owner) =>
+        Compose(EmailKinds.AccountExists, owner, new() { ["resetLink"] = ForgotLink });
 
     /// <summary>Wrong passwords just locked the account.</summary>
-    public EmailMessage Locked(ApplicationUser owner, string baseUrl, TimeSpan lockout) =>
+    public EmailMessage Locked(ApplicationUser owner, TimeSpan lockout) =>
         Compose(EmailKinds.AccountLocked, owner, new()
         {
-            ["resetLink"] = ForgotLink(baseUrl), ["minutes"] = ((int)Math.Ceiling(lockout.TotalMinutes)).ToString(CultureInfo.CurrentCulture),
+            ["resetLink"] = ForgotLink, ["minutes"] = ((int)Math.Ceiling(lockout.TotalMinutes)).ToString(CultureInfo.CurrentCulture),
         });
 
-    public EmailMessage PasswordReset(ApplicationUser owner, string link) =>
+    public EmailMessage PasswordReset(ApplicationUser owner, string token) =>
         Compose(EmailKinds.PasswordReset, owner, new()
         {
-            ["link"] = link, ["minutes"] = ((int)options.Value.PasswordResetLifetime.TotalMinutes).ToString(CultureInfo.CurrentCulture),
+            ["link"] = urls.Link($"account/reset?uid={Uri.EscapeDataString(owner.Id)}&token={token}"), ["minutes"] = ((int)options.Value.PasswordResetLifetime.TotalMinutes).ToString(CultureInfo.CurrentCulture),
         });
 
-    public static string ForgotLink(string baseUrl) => $"{baseUrl.TrimEnd('/')}/account/forgot";
+    private string ForgotLink => urls.Link("account/forgot");
 
     private EmailMessage Compose(string kind, ApplicationUser owner, Dictionary<string, string> values)
     {

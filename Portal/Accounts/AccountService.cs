@@ -18,7 +18,7 @@ public enum ResendResult { Sent, TooSoon, AlreadyVerified }
 public sealed class AccountService(
     UserManager<ApplicationUser> users, SignInManager<ApplicationUser> signIn, IDbContextFactory<PortalDbContext> factory,
     IEmailComposer composer, IEmailDelivery delivery, IOptions<AccountOptions> options, IOptions<BrandOptions> brand, TimeProvider time,
-    AccountThrottle throttle, AccountMail mail, IOptions<IdentityOptions> identity)
+    AccountThrottle throttle, AccountMail mail, IOptions<IdentityOptions> identity, Portal.Operations.PublicUrls urls)
 {
     /// <param name="AlreadyRegistered">
     /// The address has an account: nothing was created and its owner got an e-mail. The page must answer exactly as for
@@ -27,7 +27,7 @@ public sealed class AccountService(
     public sealed record RegisterResult(ApplicationUser? User, IReadOnlyList<IdentityError> Errors, bool AlreadyRegistered = false);
 
     /// <exception cref="AccountThrottledException">too many registrations from this client or for this address</exception>
-    public async Task<RegisterResult> RegisterAsync(string email, string name, string password, string verifyBaseUrl, CancellationToken ct = default)
+    public async Task<RegisterResult> RegisterAsync(string email, string name, string password, CancellationToken ct = default)
     {
         throttle.Demand(AccountAction.Register, email);
         // Half a surrogate pair makes Identity's normalizer and hasher throw; the form refuses it, this guards other callers.
@@ -44,27 +44,27 @@ public sealed class AccountService(
         var created = await users.CreateAsync(user, password);
         if (created.Succeeded)
         {
-            await SendVerificationAsync(user, verifyBaseUrl, ct);
+            await SendVerificationAsync(user, ct);
             return new RegisterResult(user, []);
         }
         var other = created.Errors.Where(e => e.Code is not ("DuplicateEmail" or "DuplicateUserName")).ToList();
         if (other.Count > 0) return new RegisterResult(null, other);
-        await SendAccountExistsAsync(email, verifyBaseUrl, ct);
+        await SendAccountExistsAsync(email, ct);
         return new RegisterResult(null, [], AlreadyRegistered: true);
     }
 
     /// <summary>Tells the owner of <paramref name="email"/> that someone tried to register it (also on "resend").</summary>
-    public async Task SendAccountExistsAsync(string email, string baseUrl, CancellationToken ct = default)
+    public async Task SendAccountExistsAsync(string email, CancellationToken ct = default)
     {
         var owner = await users.FindByEmailAsync(email.Trim());
         if (owner is null) return;
         await using var db = factory.CreateDbContext();
-        db.EmailMessages.Add(mail.AccountExists(owner, baseUrl));
+        db.EmailMessages.Add(mail.AccountExists(owner));
         await db.SaveChangesAsync(ct);
         delivery.Notify();
     }
 
-    public async Task<ResendResult> ResendAsync(string userId, string verifyBaseUrl, CancellationToken ct = default)
+    public async Task<ResendResult> ResendAsync(string userId, CancellationToken ct = default)
     {
         throttle.Demand(AccountAction.ResendCode, userId);
         var user = await users.FindByIdAsync(userId) ?? throw new InvalidOperationException("Unknown user.");
@@ -72,7 +72,7 @@ public sealed class AccountService(
         await using var db = factory.CreateDbContext();
         var last = await db.EmailVerifications.Where(v => v.UserId == userId).OrderByDescending(v => v.SentAt).FirstOrDefaultAsync(ct);
         if (last is not null && time.GetUtcNow() - last.SentAt < options.Value.ResendCooldown) return ResendResult.TooSoon;
-        await SendVerificationAsync(user, verifyBaseUrl, ct);
+        await SendVerificationAsync(user, ct);
         return ResendResult.Sent;
     }
 
@@ -84,7 +84,7 @@ public sealed class AccountService(
         return last?.Add(options.Value.ResendCooldown);
     }
 
-    private async Task SendVerificationAsync(ApplicationUser user, string verifyBaseUrl, CancellationToken ct)
+    private async Task SendVerificationAsync(ApplicationUser user, CancellationToken ct)
     {
         var now = time.GetUtcNow();
         var code = RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6", CultureInfo.InvariantCulture);
@@ -103,7 +103,7 @@ public sealed class AccountService(
         db.EmailMessages.Add(composer.Compose(EmailKinds.VerifyEmail, user.Email!, CultureInfo.CurrentUICulture, new Dictionary<string, string>
         {
             ["brand"] = brand.Value.Name, ["name"] = user.DisplayName ?? user.Email!, ["code"] = code,
-            ["link"] = $"{verifyBaseUrl.TrimEnd('/')}/account/verify?token={linkToken}",
+            ["link"] = urls.Link($"account/verify?token={linkToken}"),
             ["minutes"] = ((int)options.Value.VerificationLifetime.TotalMinutes).ToString(CultureInfo.CurrentCulture),
         }));
         await db.SaveChangesAsync(ct);
@@ -157,10 +157,11 @@ public sealed class AccountService(
 
     /// <summary>
     /// Checks a password with Identity's lockout. Pages show one message for an unknown e-mail, a wrong password and a
-    /// locked account; the owner of a locked account learns of it by e-mail instead.
+    /// locked account; the owner of a locked account learns of it by e-mail instead. An account with a second factor
+    /// answers <see cref="SignInResult.TwoFactorRequired"/> (with the user) for the right password.
     /// </summary>
     /// <exception cref="AccountThrottledException">too many attempts from this client or for this address</exception>
-    public async Task<(SignInResult Result, ApplicationUser? User)> CheckPasswordAsync(string email, string password, string? baseUrl = null)
+    public async Task<(SignInResult Result, ApplicationUser? User)> CheckPasswordAsync(string email, string password)
     {
         throttle.Demand(AccountAction.SignIn, email);
         // Such input cannot belong to any account (registration refuses it), and Identity's normalizer throws on it.
@@ -174,15 +175,31 @@ public sealed class AccountService(
             return (SignInResult.Failed, null);
         }
         var wasLocked = await users.IsLockedOutAsync(user);
-        var result = await signIn.CheckPasswordSignInAsync(user, password, lockoutOnFailure: true);
-        if (result.IsLockedOut && !wasLocked && baseUrl is not null)
+        var result = await users.GetTwoFactorEnabledAsync(user)
+            ? await CheckPasswordOfTwoFactorAccountAsync(user, password)
+            : await signIn.CheckPasswordSignInAsync(user, password, lockoutOnFailure: true);
+        if (result.RequiresTwoFactor) return (result, user);
+        if (result.IsLockedOut && !wasLocked)
         {
             await using var db = factory.CreateDbContext();
-            db.EmailMessages.Add(mail.Locked(user, baseUrl, identity.Value.Lockout.DefaultLockoutTimeSpan));
+            db.EmailMessages.Add(mail.Locked(user, identity.Value.Lockout.DefaultLockoutTimeSpan));
             await db.SaveChangesAsync();
             delivery.Notify();
         }
         return (result, result.Succeeded ? user : null);
+    }
+
+    /// <summary>
+    /// The password check with lockout for an account with a second factor. SignInManager's own would look for a
+    /// "remembered browser" cookie through the HttpContext, which a circuit does not have; a password here never
+    /// signs in alone: the page asks for the code next (TwoFactor.CheckAsync) and issues the ticket only after it.
+    /// </summary>
+    private async Task<SignInResult> CheckPasswordOfTwoFactorAccountAsync(ApplicationUser user, string password)
+    {
+        if (await users.IsLockedOutAsync(user)) return SignInResult.LockedOut;
+        if (await users.CheckPasswordAsync(user, password)) return SignInResult.TwoFactorRequired;
+        await users.AccessFailedAsync(user);
+        return await users.IsLockedOutAsync(user) ? SignInResult.LockedOut : SignInResult.Failed;
     }
 
     /// <summary>Issues a single-use sign-in ticket for the hand-off endpoint; only its hash is stored.</summary>

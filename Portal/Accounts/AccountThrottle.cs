@@ -6,7 +6,7 @@ using Portal.Operations;
 
 namespace Portal.Accounts;
 
-public enum AccountAction { SignIn, Register, VerifyCode, ResendCode, PasswordReset }
+public enum AccountAction { SignIn, Register, VerifyCode, ResendCode, PasswordReset, TwoFactor }
 
 /// <summary>Refused by <see cref="AccountThrottle"/>; the page shows a localized "try again in N seconds".</summary>
 public sealed class AccountThrottledException(TimeSpan retryAfter) : Exception("Too many account attempts.")

@@ -47,6 +47,9 @@ public static class AccountsExtensions
         builder.Services.AddScoped<AccountMail>();
         builder.Services.AddScoped<PasswordResets>();
         builder.Services.AddScoped<AccountService>();
+        builder.Services.AddScoped<TwoFactor>();
+        builder.Services.AddOptions<AdminTwoFactorOptions>().BindConfiguration(AdminTwoFactorOptions.SectionName);
+        builder.Services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationHandler, AdminTwoFactorHandler>();
         builder.Services.AddSingleton<SignInBinding>();
         builder.Services.AddPortalValidators();
         return builder;

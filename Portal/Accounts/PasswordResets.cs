@@ -20,7 +20,7 @@ public sealed class PasswordResets(UserManager<ApplicationUser> users, IDbContex
     IEmailDelivery delivery, AccountThrottle throttle, TimeProvider time, ILogger<PasswordResets> logger)
 {
     /// <exception cref="AccountThrottledException">too many requests from this client or for this address</exception>
-    public async Task RequestAsync(string email, string baseUrl, CancellationToken ct = default)
+    public async Task RequestAsync(string email, CancellationToken ct = default)
     {
         throttle.Demand(AccountAction.PasswordReset, email);
         // Identity's normalizer throws on half a surrogate pair; such an address has no account (the form refuses it too).
@@ -36,7 +36,7 @@ public sealed class PasswordResets(UserManager<ApplicationUser> users, IDbContex
         // the same work (measured: `dotnet run -c Release --project bench/Portal.Bench -- accounts`).
         var target = user ?? new ApplicationUser { Email = "nobody@invalid", SecurityStamp = Guid.NewGuid().ToString("N") };
         var token = WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(await users.GeneratePasswordResetTokenAsync(target)));
-        var message = mail.PasswordReset(target, $"{baseUrl.TrimEnd('/')}/account/reset?uid={Uri.EscapeDataString(target.Id)}&token={token}");
+        var message = mail.PasswordReset(target, token);
         if (user is not null) db.EmailMessages.Add(message);
         await db.SaveChangesAsync(ct);
         if (user is not null) delivery.Notify();

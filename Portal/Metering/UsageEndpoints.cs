@@ -23,7 +23,7 @@ public static class UsageEndpoints
         return app;
     }
 
-    private static async Task<IResult> RecordAsync(HttpContext ctx, ApiKeyService keys, IUsageRecorder recorder)
+    private static async Task<IResult> RecordAsync(HttpContext ctx, ApiKeyService keys, IUsageRecorder recorder, Portal.Operations.UsageKeyLimits limits)
     {
         // A program reads the status and the JSON: no HTML error page in its place.
         if (ctx.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodePagesFeature>() is { } pages) pages.Enabled = false;
@@ -35,6 +35,7 @@ public static class UsageEndpoints
             ctx.Response.Headers.WWWAuthenticate = "Bearer";
             return Problem(StatusCodes.Status401Unauthorized, "invalid-api-key", "A valid API key is required (Authorization: Bearer <key>).");
         }
+        if (limits.Admit(ctx, key.Id) is { } refused) return refused;
         if (!(ctx.Request.ContentType ?? "").StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
             return Problem(StatusCodes.Status415UnsupportedMediaType, "unsupported-media-type", "Send the usage as application/json.");
 

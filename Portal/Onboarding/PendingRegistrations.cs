@@ -42,14 +42,14 @@ public sealed class PendingRegistrations(OnboardingSessions sessions, AccountSer
     }
 
     /// <exception cref="AccountThrottledException">as for a real resend</exception>
-    public async Task<ResendResult> ResendAsync(Guid sessionId, string baseUrl, CancellationToken ct = default)
+    public async Task<ResendResult> ResendAsync(Guid sessionId, CancellationToken ct = default)
     {
         var session = await sessions.FindAsync(sessionId, ct);
         if (Of(session) is not { } pending) return ResendResult.AlreadyVerified;
         throttle.Demand(AccountAction.ResendCode, pending.Email);
         var now = time.GetUtcNow();
         if (now < NextResendAt(pending)) return ResendResult.TooSoon;
-        await accounts.SendAccountExistsAsync(pending.Email, baseUrl, ct);
+        await accounts.SendAccountExistsAsync(pending.Email, ct);
         await sessions.KeepAnswersAsync(session!, d => { if (d.PendingRegistration is { } p) (p.SentAt, p.FailedAttempts) = (now, 0); }, ct);
         return ResendResult.Sent;
     }

@@ -1,8 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.RateLimiting;
@@ -16,7 +14,10 @@ public sealed class RateLimitOptions
     public bool Enabled { get; set; } = true;
     [ValidateObjectMembers] public Limit Landing { get; set; } = new() { PermitLimit = 30, Window = TimeSpan.FromMinutes(1) };
     [ValidateObjectMembers] public Limit Notifications { get; set; } = new() { PermitLimit = 600, Window = TimeSpan.FromMinutes(1) };
+    /// <summary>The usage API per valid API key, counted after the key is looked up.</summary>
     [ValidateObjectMembers] public Limit Usage { get; set; } = new() { PermitLimit = 6000, Window = TimeSpan.FromMinutes(1) };
+    /// <summary>The usage API per client IP, counted before any key is looked up: made-up keys cost one budget.</summary>
+    [ValidateObjectMembers] public Limit UsagePerClient { get; set; } = new() { PermitLimit = 12000, Window = TimeSpan.FromMinutes(1) };
     /// <summary>Sign-in, registration, code checks, resends and password resets from one client IP, per action.</summary>
     [ValidateObjectMembers] public Limit AccountsPerClient { get; set; } = new() { PermitLimit = 20, Window = TimeSpan.FromMinutes(1) };
     /// <summary>The same actions aimed at one e-mail address or user, per action, whichever IPs they come from.</summary>
@@ -31,7 +32,9 @@ public sealed class RateLimitOptions
 
 /// <summary>
 /// ASP.NET Core's rate limiter on the public endpoints: the landing and AWS's notification endpoints per client IP
-/// (after forwarded headers), the usage API per API key. A refused buyer gets the landing's localized page with
+/// (after forwarded headers), the usage API per client IP before the key lookup and per valid key after it
+/// (<see cref="UsageKeyLimits"/>): a limit keyed on whatever key is presented would give a client rotating made-up keys
+/// unlimited requests, each a database look-up. A refused buyer gets the landing's localized page with
 /// Retry-After; a program gets a 429 problem with Retry-After.
 /// </summary>
 public static class RateLimits
@@ -47,9 +50,10 @@ public static class RateLimits
             r.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             r.AddPolicy(Landing, ctx => Window(o.Enabled, "ip:" + ClientIp(ctx), o.Landing));
             r.AddPolicy(Notifications, ctx => Window(o.Enabled, "ip:" + ClientIp(ctx), o.Notifications));
-            r.AddPolicy(Usage, ctx => Window(o.Enabled, "key:" + ApiKeyOrIp(ctx), o.Usage));
+            r.AddPolicy(Usage, ctx => Window(o.Enabled, "usage-ip:" + ClientIp(ctx), o.UsagePerClient));
             r.OnRejected = OnRejectedAsync;
         });
+        services.AddSingleton<UsageKeyLimits>();
         return services;
     }
 
@@ -59,12 +63,6 @@ public static class RateLimits
 
     private static string ClientIp(HttpContext ctx) => ctx.Connection.RemoteIpAddress?.ToString() ?? "unknown";
 
-    /// <summary>A hash of the presented key (never the key itself in memory longer than needed); the IP without one.</summary>
-    private static string ApiKeyOrIp(HttpContext ctx)
-    {
-        var presented = ctx.Request.Headers.Authorization.ToString() is { Length: > 0 } a ? a : ctx.Request.Headers["X-Api-Key"].ToString();
-        return presented.Length is > 0 and <= 256 ? Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(presented)))[..32] : "ip:" + ClientIp(ctx);
-    }
 
     private static async ValueTask OnRejectedAsync(OnRejectedContext context, CancellationToken ct)
     {
@@ -82,7 +80,14 @@ public static class RateLimits
             }.ExecuteAsync(ctx);
             return;
         }
-        await Results.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "too-many-requests",
-            detail: $"Too many requests; retry after {ctx.Response.Headers.RetryAfter} seconds.").ExecuteAsync(ctx);
+        await TooManyRequests(ctx, retry).ExecuteAsync(ctx);
+    }
+
+    /// <summary>The 429 problem a program gets, with Retry-After set on the response.</summary>
+    internal static IResult TooManyRequests(HttpContext ctx, TimeSpan retry)
+    {
+        ctx.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retry.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        return Results.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "too-many-requests",
+            detail: $"Too many requests; retry after {ctx.Response.Headers.RetryAfter} seconds.");
     }
 }

@@ -29,11 +29,11 @@ public sealed record LinkResult(LinkOutcome Outcome, Guid? OrganizationId = null
 public sealed class LinkService(
     IDbContextFactory<PortalDbContext> factory, UserManager<ApplicationUser> users, IEmailComposer composer, IEmailDelivery delivery,
     IOptions<OnboardingOptions> onboarding, IOptions<MarketplaceOptions> marketplace, IOptions<BrandOptions> brand, TimeProvider time,
-    ILogger<LinkService> logger)
+    ILogger<LinkService> logger, Portal.Operations.PublicUrls urls)
 {
-    public async Task<LinkResult> LinkAsync(Guid sessionId, string userId, string baseUrl, CancellationToken ct = default)
+    public async Task<LinkResult> LinkAsync(Guid sessionId, string userId, CancellationToken ct = default)
     {
-        var result = await LinkOnceAsync(sessionId, userId, userId, baseUrl, ct);
+        var result = await LinkOnceAsync(sessionId, userId, userId, ct);
         Portal.Operations.PortalMetrics.Link(result.Outcome.ToString());
         return result;
     }
@@ -42,14 +42,14 @@ public sealed class LinkService(
     /// An admin links a member's onboarding (the member asked them, see Members/LinkRequestService) to the admin's
     /// organization: the same transaction and rules as the member's own Link, with the admin's rights checked inside it.
     /// </summary>
-    public async Task<LinkResult> LinkForMemberAsync(Guid sessionId, string memberUserId, string adminUserId, string baseUrl, CancellationToken ct = default)
+    public async Task<LinkResult> LinkForMemberAsync(Guid sessionId, string memberUserId, string adminUserId, CancellationToken ct = default)
     {
-        var result = await LinkOnceAsync(sessionId, memberUserId, adminUserId, baseUrl, ct);
+        var result = await LinkOnceAsync(sessionId, memberUserId, adminUserId, ct);
         Portal.Operations.PortalMetrics.Link(result.Outcome.ToString());
         return result;
     }
 
-    private async Task<LinkResult> LinkOnceAsync(Guid sessionId, string ownerUserId, string userId, string baseUrl, CancellationToken ct)
+    private async Task<LinkResult> LinkOnceAsync(Guid sessionId, string ownerUserId, string userId, CancellationToken ct)
     {
         await using var db = factory.CreateDbContext();
         var session = await db.OnboardingSessions.Include(s => s.Subscription).FirstOrDefaultAsync(s => s.Id == sessionId, ct);
@@ -129,8 +129,8 @@ public sealed class LinkService(
                 ["brand"] = brand.Value.Name, ["name"] = user.DisplayName ?? user.Email!, ["organization"] = organization.Name,
                 ["product"] = marketplace.Value.FindProduct(subscription.ProductCode)?.Name ?? subscription.ProductCode,
                 ["offer"] = subscription.OfferType.ToString(), ["account"] = LandingService.Mask(subscription.CustomerAwsAccountId),
-                ["billingUrl"] = $"{baseUrl.TrimEnd('/')}/organizations/{organization.Id}/billing",
-                ["workspaceUrl"] = $"{baseUrl.TrimEnd('/')}/workspaces/{workspace.Id}",
+                ["billingUrl"] = urls.Link($"organizations/{organization.Id}/billing"),
+                ["workspaceUrl"] = urls.Link($"workspaces/{workspace.Id}"),
             }));
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);

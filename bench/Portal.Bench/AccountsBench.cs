@@ -50,13 +50,12 @@ public static class AccountsBench
             rows.Add(($"{name}: difference of medians", $"{Median(tb) - Median(ta):+0.0;-0.0} ms ({(Median(tb) / Median(ta) - 1) * 100:+0;-0} %)"));
         }
 
-        const string baseUrl = "https://portal.example/";
-        await PairAsync("register", "new address", (sp, i) => sp.GetRequiredService<AccountService>().RegisterAsync($"fresh{i}@example.com", "Bench", "Str0ng!Passw0rd", baseUrl),
-            "taken address", (sp, i) => sp.GetRequiredService<AccountService>().RegisterAsync(existing[i], "Bench", "Str0ng!Passw0rd", baseUrl));
-        await PairAsync("sign-in", "unknown address", (sp, i) => sp.GetRequiredService<AccountService>().CheckPasswordAsync($"ghost{i}@example.com", "Wr0ng!Passw0rd", baseUrl),
-            "wrong password", (sp, i) => sp.GetRequiredService<AccountService>().CheckPasswordAsync(existing[i], "Wr0ng!Passw0rd", baseUrl));
-        await PairAsync("password reset", "unknown address", (sp, i) => sp.GetRequiredService<PasswordResets>().RequestAsync($"ghost{i}@example.com", baseUrl),
-            "existing account", (sp, i) => sp.GetRequiredService<PasswordResets>().RequestAsync(existing[i], baseUrl));
+        await PairAsync("register", "new address", (sp, i) => sp.GetRequiredService<AccountService>().RegisterAsync($"fresh{i}@example.com", "Bench", "Str0ng!Passw0rd"),
+            "taken address", (sp, i) => sp.GetRequiredService<AccountService>().RegisterAsync(existing[i], "Bench", "Str0ng!Passw0rd"));
+        await PairAsync("sign-in", "unknown address", (sp, i) => sp.GetRequiredService<AccountService>().CheckPasswordAsync($"ghost{i}@example.com", "Wr0ng!Passw0rd"),
+            "wrong password", (sp, i) => sp.GetRequiredService<AccountService>().CheckPasswordAsync(existing[i], "Wr0ng!Passw0rd"));
+        await PairAsync("password reset", "unknown address", (sp, i) => sp.GetRequiredService<PasswordResets>().RequestAsync($"ghost{i}@example.com"),
+            "existing account", (sp, i) => sp.GetRequiredService<PasswordResets>().RequestAsync(existing[i]));
         rows.Add(("accounts: samples per side", samples.ToString()));
         return rows;
     }

@@ -22,10 +22,11 @@ public sealed class BenchPortal : WebApplicationFactory<Program>
             ["Database:Provider"] = postgres is null ? "Sqlite" : "Postgres",
             ["ConnectionStrings:Portal"] = postgres ?? $"Data Source={Path.Combine(root, "portal.db")}",
             ["DataProtection:KeysPath"] = Path.Combine(root, "keys"),
+            ["Portal:PublicBaseUrl"] = "http://127.0.0.1/",
             ["Marketplace:Mode"] = "Simulator",
             ["Marketplace:Products:0:ProductCode"] = Product,
             ["Marketplace:Products:0:Name"] = "Bench Analytics",
-            ["DevTools:Enabled"] = "false",
+            ["DevTools:Enabled"] = "true",
             ["Email:Mode"] = "Mailbox",
             ["Logging:LogLevel:Default"] = "Warning",
             ["RateLimits:Enabled"] = "false", // the benchmark is the flood
@@ -40,7 +41,7 @@ public sealed class BenchPortal : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Production");
+        builder.UseEnvironment("Staging"); // Production refuses the simulator
         foreach (var (k, v) in settings) builder.UseSetting(k, v);
         builder.ConfigureLogging(l => l.ClearProviders().AddConsole().SetMinimumLevel(LogLevel.Warning));
         builder.ConfigureServices(s => s.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter, BareLandingFilter>());

@@ -47,7 +47,7 @@ public static class StartupBench
                 WorkingDirectory = publish, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
                 Environment =
                 {
-                    ["ASPNETCORE_ENVIRONMENT"] = "Production", ["ConnectionStrings__Portal"] = $"Data Source={Path.Combine(dir, "portal.db")}",
+                    ["ASPNETCORE_ENVIRONMENT"] = "Staging", ["DevTools__Enabled"] = "true", ["Portal__PublicBaseUrl"] = $"http://127.0.0.1:{port}/", ["ConnectionStrings__Portal"] = $"Data Source={Path.Combine(dir, "portal.db")}",
                     ["Marketplace__Mode"] = "Simulator", ["Marketplace__Products__0__ProductCode"] = BenchPortal.Product,
                     ["Marketplace__Products__0__Name"] = "Bench Analytics", ["Email__Mode"] = "Mailbox", ["Brand__AssetsPath"] = Path.Combine(repoRoot, "wwwroot-assets"),
                     ["Logging__LogLevel__Default"] = "Warning", ["AWS_EC2_METADATA_DISABLED"] = "true",
@@ -94,7 +94,7 @@ public static class StartupBench
             WorkingDirectory = publish, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
             Environment =
             {
-                ["ASPNETCORE_ENVIRONMENT"] = "Production", ["ConnectionStrings__Portal"] = $"Data Source={Path.Combine(dir, "portal.db")}",
+                ["ASPNETCORE_ENVIRONMENT"] = "Staging", ["DevTools__Enabled"] = "true", ["Portal__PublicBaseUrl"] = $"http://127.0.0.1:{port}/", ["ConnectionStrings__Portal"] = $"Data Source={Path.Combine(dir, "portal.db")}",
                 ["Marketplace__Mode"] = "Simulator", ["Marketplace__Products__0__ProductCode"] = BenchPortal.Product,
                 ["Marketplace__Products__0__Name"] = "Bench Analytics", ["Email__Mode"] = "Mailbox", ["Brand__AssetsPath"] = Path.Combine(repoRoot, "wwwroot-assets"),
                 ["Logging__LogLevel__Default"] = "Warning", ["AWS_EC2_METADATA_DISABLED"] = "true",

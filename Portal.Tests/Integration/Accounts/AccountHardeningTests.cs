@@ -18,7 +18,7 @@ namespace Portal.Tests.Integration.Accounts;
 /// </summary>
 public sealed partial class AccountHardeningTests : IAsyncLifetime
 {
-    private readonly PortalAppFactory app = new(new Dictionary<string, string?> { ["Accounts:SessionRevalidation"] = "00:00:00" });
+    private readonly PortalAppFactory app = new(new Dictionary<string, string?> { ["Accounts:SessionRevalidation"] = "00:00:00", ["Portal:PublicBaseUrl"] = "https://portal.example/" });
 
     public Task InitializeAsync() => Task.CompletedTask;
     public async Task DisposeAsync() => await app.DisposeAsync();
@@ -40,7 +40,7 @@ public sealed partial class AccountHardeningTests : IAsyncLifetime
     {
         var owner = await AdminTestData.CreateUserAsync(app, "owner@example.com");
         var result = await WithAsync(sp => sp.GetRequiredService<AccountService>()
-            .RegisterAsync(" OWNER@example.com ", "Somebody Else", "An0ther!Passw0rd", "https://portal.example/"));
+            .RegisterAsync(" OWNER@example.com ", "Somebody Else", "An0ther!Passw0rd"));
 
         Assert.True(result.AlreadyRegistered);
         Assert.Null(result.User);
@@ -62,7 +62,7 @@ public sealed partial class AccountHardeningTests : IAsyncLifetime
     {
         await AdminTestData.CreateUserAsync(app, "locked@example.com");
         async Task<SignInResult> TryAsync(string email, string password) =>
-            (await WithAsync(sp => sp.GetRequiredService<AccountService>().CheckPasswordAsync(email, password, "https://portal.example/"))).Result;
+            (await WithAsync(sp => sp.GetRequiredService<AccountService>().CheckPasswordAsync(email, password))).Result;
 
         Assert.Equal(SignInResult.Failed.ToString(), (await TryAsync("nobody@example.com", "Wr0ng!Passw0rd")).ToString());
         for (var i = 0; i < 4; i++) Assert.False((await TryAsync("locked@example.com", "Wr0ng!Passw0rd")).Succeeded);
@@ -81,8 +81,8 @@ public sealed partial class AccountHardeningTests : IAsyncLifetime
     public async Task Asking_for_a_reset_costs_the_same_rows_either_way_and_only_an_account_gets_a_link()
     {
         await AdminTestData.CreateUserAsync(app, "reset@example.com");
-        await WithAsync(async sp => { await sp.GetRequiredService<PasswordResets>().RequestAsync("reset@example.com", "https://portal.example/"); return 0; });
-        await WithAsync(async sp => { await sp.GetRequiredService<PasswordResets>().RequestAsync("ghost@example.com", "https://portal.example/"); return 0; });
+        await WithAsync(async sp => { await sp.GetRequiredService<PasswordResets>().RequestAsync("reset@example.com"); return 0; });
+        await WithAsync(async sp => { await sp.GetRequiredService<PasswordResets>().RequestAsync("ghost@example.com"); return 0; });
 
         await using var db = app.CreateDbContext();
         var audits = await db.AuditEvents.AsNoTracking().Where(a => a.Type == AuditEventTypes.PasswordResetRequested).ToListAsync();
@@ -109,7 +109,7 @@ public sealed partial class AccountHardeningTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await other.GetAsync("/account/security")).StatusCode);
         Assert.Contains("forgetful@example.com", WebUtility.HtmlDecode(await other.GetStringAsync("/account/security")));
 
-        await WithAsync(async sp => { await sp.GetRequiredService<PasswordResets>().RequestAsync("forgetful@example.com", "https://portal.example/"); return 0; });
+        await WithAsync(async sp => { await sp.GetRequiredService<PasswordResets>().RequestAsync("forgetful@example.com"); return 0; });
         var link = LinkPattern().Match(Assert.Single(await MailsToAsync("forgetful@example.com")).TextBody);
         Assert.True(link.Success);
         var (uid, token) = (Uri.UnescapeDataString(link.Groups["uid"].Value), link.Groups["token"].Value);

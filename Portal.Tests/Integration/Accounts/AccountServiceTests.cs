@@ -15,7 +15,7 @@ public sealed class AccountServiceTests : IAsyncLifetime
     private readonly PortalAppFactory app;
     private AsyncServiceScope scope;
 
-    public AccountServiceTests() => app = new PortalAppFactory(configureServices: s => s.AddSingleton<TimeProvider>(clock));
+    public AccountServiceTests() => app = new PortalAppFactory(new Dictionary<string, string?> { ["Portal:PublicBaseUrl"] = "https://portal.example/" }, configureServices: s => s.AddSingleton<TimeProvider>(clock));
 
     private AccountService Accounts => scope.ServiceProvider.GetRequiredService<AccountService>();
 
@@ -34,7 +34,7 @@ public sealed class AccountServiceTests : IAsyncLifetime
 
     private async Task<ApplicationUser> RegisterAsync(string email = "buyer@example.com")
     {
-        var result = await Accounts.RegisterAsync(email, "Ada Buyer", "Str0ng!Passw0rd", "https://portal.example/");
+        var result = await Accounts.RegisterAsync(email, "Ada Buyer", "Str0ng!Passw0rd");
         Assert.Empty(result.Errors);
         return result.User!;
     }
@@ -69,7 +69,7 @@ public sealed class AccountServiceTests : IAsyncLifetime
     [Fact]
     public async Task Register_WeakPassword_RefusedByIdentityPolicy()
     {
-        var result = await Accounts.RegisterAsync("weak@example.com", "W", "short", "https://portal.example/");
+        var result = await Accounts.RegisterAsync("weak@example.com", "W", "short");
 
         Assert.Null(result.User);
         Assert.NotEmpty(result.Errors);
@@ -117,9 +117,9 @@ public sealed class AccountServiceTests : IAsyncLifetime
         var user = await RegisterAsync();
         var (oldCode, _) = await LatestVerificationMailAsync(user.Email!);
 
-        Assert.Equal(ResendResult.TooSoon, await Accounts.ResendAsync(user.Id, "https://portal.example/"));
+        Assert.Equal(ResendResult.TooSoon, await Accounts.ResendAsync(user.Id));
         clock.Advance(TimeSpan.FromSeconds(61));
-        Assert.Equal(ResendResult.Sent, await Accounts.ResendAsync(user.Id, "https://portal.example/"));
+        Assert.Equal(ResendResult.Sent, await Accounts.ResendAsync(user.Id));
         var (newCode, _) = await LatestVerificationMailAsync(user.Email!);
 
         if (newCode != oldCode) Assert.NotEqual(VerifyResult.Verified, await Accounts.VerifyCodeAsync(user.Id, oldCode));

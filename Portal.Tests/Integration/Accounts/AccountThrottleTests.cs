@@ -50,8 +50,8 @@ public sealed class AccountThrottleTests
         await using var scope = app.Services.CreateAsyncScope();
         var accounts = scope.ServiceProvider.GetRequiredService<AccountService>();
         for (var i = 0; i < 4; i++)
-            Assert.NotNull((await accounts.RegisterAsync($"new{i}@example.com", "New", "Str0ng!Passw0rd", "https://portal.example/")).User);
-        await Assert.ThrowsAsync<AccountThrottledException>(() => accounts.RegisterAsync("new9@example.com", "New", "Str0ng!Passw0rd", "https://portal.example/"));
+            Assert.NotNull((await accounts.RegisterAsync($"new{i}@example.com", "New", "Str0ng!Passw0rd")).User);
+        await Assert.ThrowsAsync<AccountThrottledException>(() => accounts.RegisterAsync("new9@example.com", "New", "Str0ng!Passw0rd"));
         await using var db = app.CreateDbContext();
         Assert.False(await db.Users.AnyAsync(u => u.Email == "new9@example.com"));
         Assert.Equal(4, await db.EmailMessages.CountAsync());
@@ -63,8 +63,8 @@ public sealed class AccountThrottleTests
         await using var app = App(perClient: 1000, perAccount: 2);
         await using var scope = app.Services.CreateAsyncScope();
         var resets = scope.ServiceProvider.GetRequiredService<PasswordResets>();
-        await resets.RequestAsync("victim@example.com", "https://portal.example/");
-        await resets.RequestAsync("victim@example.com", "https://portal.example/");
-        await Assert.ThrowsAsync<AccountThrottledException>(() => resets.RequestAsync("victim@example.com", "https://portal.example/"));
+        await resets.RequestAsync("victim@example.com");
+        await resets.RequestAsync("victim@example.com");
+        await Assert.ThrowsAsync<AccountThrottledException>(() => resets.RequestAsync("victim@example.com"));
     }
 }

@@ -55,7 +55,7 @@ public sealed class AdminConsoleEndpointTests : IAsyncLifetime
         {
             // The real registration and e-mail verification, as the wizard does them.
             var accounts = scope.ServiceProvider.GetRequiredService<AccountService>();
-            var registered = await accounts.RegisterAsync(AdminEmail, "Vera Vendor", AdminTestData.Password, "https://portal.example/");
+            var registered = await accounts.RegisterAsync(AdminEmail, "Vera Vendor", AdminTestData.Password);
             await using var db = app.CreateDbContext();
             var mail = await db.EmailMessages.Where(m => m.To == AdminEmail).SingleAsync();
             var code = System.Text.RegularExpressions.Regex.Match(mail.TextBody, @"\b\d{6}\b").Value;

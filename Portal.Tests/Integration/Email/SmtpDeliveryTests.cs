@@ -12,14 +12,14 @@ public sealed class SmtpDeliveryTests
 {
     private static PortalAppFactory App(int smtpPort) => new(new Dictionary<string, string?>
     {
-        ["Email:Mode"] = "Smtp", ["Email:From"] = "no-reply@testbrand.example", ["Email:Smtp:Host"] = "127.0.0.1",
+        ["Portal:PublicBaseUrl"] = "https://portal.example/", ["Email:Mode"] = "Smtp", ["Email:From"] = "no-reply@testbrand.example", ["Email:Smtp:Host"] = "127.0.0.1",
         ["Email:Smtp:Port"] = smtpPort.ToString(), ["Email:RetryBaseDelay"] = "00:00:00.200", ["Email:PollInterval"] = "00:00:00.200",
     });
 
     private static async Task RegisterAsync(PortalAppFactory app, string email)
     {
         using var scope = app.Services.CreateScope();
-        var result = await scope.ServiceProvider.GetRequiredService<AccountService>().RegisterAsync(email, "Ada", "Str0ng!Passw0rd", "https://portal.example/");
+        var result = await scope.ServiceProvider.GetRequiredService<AccountService>().RegisterAsync(email, "Ada", "Str0ng!Passw0rd");
         Assert.Empty(result.Errors);
     }
 
@@ -81,7 +81,7 @@ public sealed class MailboxTests
         await using var app = new PortalAppFactory();
         _ = app.BaseAddress;
         using (var scope = app.Services.CreateScope())
-            await scope.ServiceProvider.GetRequiredService<AccountService>().RegisterAsync("box@example.com", "Box", "Str0ng!Passw0rd", "https://portal.example/");
+            await scope.ServiceProvider.GetRequiredService<AccountService>().RegisterAsync("box@example.com", "Box", "Str0ng!Passw0rd");
         using var browser = app.CreateBrowser();
 
         var html = await browser.GetStringAsync("/dev/mailbox");
@@ -93,10 +93,10 @@ public sealed class MailboxTests
     [Fact]
     public async Task Mailbox_ShowsTheHtmlPartInAScriptlessSandboxAndTheTextPart()
     {
-        await using var app = new PortalAppFactory();
+        await using var app = new PortalAppFactory(new Dictionary<string, string?> { ["Portal:PublicBaseUrl"] = "https://portal.example/" });
         _ = app.BaseAddress;
         using (var scope = app.Services.CreateScope())
-            await scope.ServiceProvider.GetRequiredService<AccountService>().RegisterAsync("box@example.com", "Box", "Str0ng!Passw0rd", "https://portal.example/");
+            await scope.ServiceProvider.GetRequiredService<AccountService>().RegisterAsync("box@example.com", "Box", "Str0ng!Passw0rd");
         using var browser = app.CreateBrowser();
 
         var page = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await browser.GetStringAsync("/dev/mailbox"));
@@ -116,7 +116,7 @@ public sealed class MailboxTests
     [Fact]
     public async Task Mailbox_DevToolsOff_NotFound()
     {
-        await using var app = new PortalAppFactory(new Dictionary<string, string?> { ["DevTools:Enabled"] = "false" });
+        await using var app = new PortalAppFactory(new Dictionary<string, string?> { ["DevTools:Enabled"] = "false", ["Marketplace:Mode"] = "Aws" });
         using var browser = app.CreateBrowser();
 
         var response = await browser.GetAsync("/dev/mailbox");

@@ -30,7 +30,7 @@ public sealed class SmtpFaultTests
         foreach (var email in Buyers)
         {
             using var scope = app.Services.CreateScope();
-            var result = await scope.ServiceProvider.GetRequiredService<AccountService>().RegisterAsync(email, "Buyer", "Str0ng!Passw0rd", "https://portal.example/");
+            var result = await scope.ServiceProvider.GetRequiredService<AccountService>().RegisterAsync(email, "Buyer", "Str0ng!Passw0rd");
             Assert.Empty(result.Errors);
             Assert.NotNull(result.User);
         }

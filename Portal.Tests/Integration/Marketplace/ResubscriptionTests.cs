@@ -61,7 +61,7 @@ public sealed class ResubscriptionTests
             await using var read = App.CreateDbContext();
             var sessionId = (await read.OnboardingSessions.AsNoTracking().OrderByDescending(s => s.CreatedAt).FirstAsync(s => s.SubscriptionId == subscriptionId)).Id;
             using var scope = App.Services.CreateScope();
-            return await scope.ServiceProvider.GetRequiredService<LinkService>().LinkAsync(sessionId, userId, "https://portal.example/");
+            return await scope.ServiceProvider.GetRequiredService<LinkService>().LinkAsync(sessionId, userId);
         }
 
         public async Task CancelAsync(MarketplaceSubscription s)

@@ -66,7 +66,7 @@ public sealed class LinkServiceTests
         public async Task<LinkResult> LinkAsync(Guid sessionId, string userId)
         {
             using var scope = App.Services.CreateScope();
-            return await scope.ServiceProvider.GetRequiredService<LinkService>().LinkAsync(sessionId, userId, "https://portal.example/");
+            return await scope.ServiceProvider.GetRequiredService<LinkService>().LinkAsync(sessionId, userId);
         }
 
         public async ValueTask DisposeAsync()

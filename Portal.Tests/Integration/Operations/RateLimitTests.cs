@@ -94,3 +94,40 @@ public sealed class RateLimitTests : IAsyncLifetime
         Assert.NotEqual(HttpStatusCode.TooManyRequests, (await Send(second)).StatusCode);
     }
 }
+
+/// <summary>
+/// The usage API counts per client IP before it looks a key up, so a client rotating made-up keys runs out like any
+/// other; the per-key limit applies only to keys that exist.
+/// </summary>
+public sealed class UsageRateLimitTests : IAsyncLifetime
+{
+    private readonly PortalAppFactory app = new(new Dictionary<string, string?>
+    {
+        ["RateLimits:Enabled"] = "true",
+        ["RateLimits:UsagePerClient:PermitLimit"] = "5", ["RateLimits:UsagePerClient:Window"] = "00:10:00",
+        ["RateLimits:Usage:PermitLimit"] = "100", ["RateLimits:Usage:Window"] = "00:10:00",
+    });
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await app.DisposeAsync();
+
+    [Fact]
+    public async Task Rotating_made_up_keys_runs_into_the_per_client_limit_before_any_lookup()
+    {
+        using var client = app.CreateBrowser();
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 8; i++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/usage")
+            {
+                Content = new StringContent("{\"dimension\":\"requests\",\"quantity\":1,\"idempotencyKey\":\"k\"}", Encoding.UTF8, "application/json"),
+            };
+            request.Headers.Authorization = new("Bearer", "mpk_madeup" + Guid.NewGuid().ToString("N"));
+            statuses.Add((await client.SendAsync(request)).StatusCode);
+        }
+
+        Assert.All(statuses.Take(5), s => Assert.Equal(HttpStatusCode.Unauthorized, s));
+        Assert.All(statuses.Skip(5), s => Assert.Equal(HttpStatusCode.TooManyRequests, s));
+    }
+}

@@ -53,7 +53,7 @@ public sealed class TwoInstanceTests
         using (var scope = b.Services.CreateScope())
         {
             var accounts = scope.ServiceProvider.GetRequiredService<AccountService>();
-            userId = (await accounts.RegisterAsync("two.instances@example.com", "Two Instances", "Str0ng!Passw0rd", b.BaseAddress.ToString())).User!.Id;
+            userId = (await accounts.RegisterAsync("two.instances@example.com", "Two Instances", "Str0ng!Passw0rd")).User!.Id;
             var mail = await db.EmailMessages.AsNoTracking().SingleAsync(m => m.To == "two.instances@example.com");
             Assert.Equal(VerifyResult.Verified, await accounts.VerifyCodeAsync(userId, System.Text.RegularExpressions.Regex.Match(mail.TextBody, @"\b\d{6}\b").Value));
             var ticket = await accounts.IssueTicketAsync(userId, session.Id);
@@ -73,7 +73,7 @@ public sealed class TwoInstanceTests
         async Task<LinkResult> LinkOn(PortalAppFactory app)
         {
             using var scope = app.Services.CreateScope();
-            return await scope.ServiceProvider.GetRequiredService<LinkService>().LinkAsync(session.Id, userId, "https://portal.example/");
+            return await scope.ServiceProvider.GetRequiredService<LinkService>().LinkAsync(session.Id, userId);
         }
         var results = await Task.WhenAll(LinkOn(a), LinkOn(b), LinkOn(b));
         Assert.Single(results, r => r.Outcome == LinkOutcome.Linked);

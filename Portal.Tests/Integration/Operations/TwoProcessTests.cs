@@ -27,7 +27,7 @@ public sealed class TwoProcessTests
         await using var b = await PortalProcess.StartAsync(new Dictionary<string, string?>
         {
             ["Database:Provider"] = "Postgres", ["ConnectionStrings:Portal"] = pg.ConnectionString,
-            ["Marketplace:Mode"] = "Simulator", ["Marketplace:MeteringEndpoint"] = new Uri(aws, "_simulator/aws/metering/").ToString(),
+            ["Marketplace:Mode"] = "Simulator", ["DevTools:Enabled"] = "true", ["Marketplace:MeteringEndpoint"] = new Uri(aws, "_simulator/aws/metering/").ToString(),
             ["Marketplace:EntitlementEndpoint"] = new Uri(aws, "_simulator/aws/entitlement/").ToString(),
             ["Marketplace:Products:0:ProductCode"] = PortalAppFactory.PaygProduct, ["Marketplace:Products:0:Name"] = "Test Analytics",
             ["Marketplace:Products:1:ProductCode"] = PortalAppFactory.ContractProduct, ["Marketplace:Products:1:Name"] = "Test Enterprise",
@@ -53,7 +53,7 @@ public sealed class TwoProcessTests
         using (var scope = a.Services.CreateScope())
         {
             var accounts = scope.ServiceProvider.GetRequiredService<AccountService>();
-            userId = (await accounts.RegisterAsync("two.processes@example.com", "Two Processes", "Str0ng!Passw0rd", aws.ToString())).User!.Id;
+            userId = (await accounts.RegisterAsync("two.processes@example.com", "Two Processes", "Str0ng!Passw0rd")).User!.Id;
             var mail = await db.EmailMessages.AsNoTracking().SingleAsync(m => m.To == "two.processes@example.com");
             Assert.Equal(VerifyResult.Verified, await accounts.VerifyCodeAsync(userId, System.Text.RegularExpressions.Regex.Match(mail.TextBody, @"\b\d{6}\b").Value));
             var ticket = await accounts.IssueTicketAsync(userId, session.Id);
@@ -69,7 +69,7 @@ public sealed class TwoProcessTests
                 Workspace = new WorkspaceChoice { Mode = ChoiceMode.New, Name = "Production", Language = "en" },
             }.ToJson()));
         using (var scope = a.Services.CreateScope())
-            Assert.Equal(LinkOutcome.Linked, (await scope.ServiceProvider.GetRequiredService<LinkService>().LinkAsync(session.Id, userId, aws.ToString())).Outcome);
+            Assert.Equal(LinkOutcome.Linked, (await scope.ServiceProvider.GetRequiredService<LinkService>().LinkAsync(session.Id, userId)).Outcome);
         var organizationId = (await db.Subscriptions.AsNoTracking().SingleAsync()).OrganizationId!.Value;
         Assert.Contains("Billed through AWS Marketplace", await toA.GetStringAsync($"/organizations/{organizationId}/billing")); // B's cookie on A
         Assert.Contains("Billed through AWS Marketplace", await toB.GetStringAsync($"/organizations/{organizationId}/billing"));

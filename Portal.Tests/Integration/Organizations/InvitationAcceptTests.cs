@@ -25,7 +25,7 @@ public sealed partial class InvitationAcceptTests
 
         // What the page does: register with the invited address, enter the e-mailed code, accept.
         var user = (await w.WithAsync(sp => sp.GetRequiredService<AccountService>()
-            .RegisterAsync("newbie@northwind.example", "Newbie", AdminTestData.Password, MembersWorld.BaseUrl))).User!;
+            .RegisterAsync("newbie@northwind.example", "Newbie", AdminTestData.Password))).User!;
         var before = await w.AcceptAsync(token, user.Id);
         var code = await VerificationCodeAsync(w, "newbie@northwind.example");
         Assert.Equal(VerifyResult.Verified, await w.WithAsync(sp => sp.GetRequiredService<AccountService>().VerifyCodeAsync(user.Id, code)));

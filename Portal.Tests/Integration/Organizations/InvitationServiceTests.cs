@@ -83,7 +83,7 @@ public sealed class InvitationServiceTests
         {
             var id = (await db.Set<OrganizationInvitation>().SingleAsync()).Id;
             w.Clock.Advance(TimeSpan.FromMinutes(1));
-            Assert.Equal(InviteOutcome.Sent, await w.WithAsync(sp => sp.GetRequiredService<InvitationService>().ResendAsync(org, admin, id, MembersWorld.BaseUrl)));
+            Assert.Equal(InviteOutcome.Sent, await w.WithAsync(sp => sp.GetRequiredService<InvitationService>().ResendAsync(org, admin, id)));
         }
         var fresh = await w.InvitationTokenAsync("carol@example.com");
 

@@ -9,7 +9,7 @@ namespace Portal.Tests.Integration.Organizations;
 public sealed class LinkRequestServiceTests
 {
     private static Task<LinkRequestResult> AskAsync(MembersWorld w, Guid org, string user, Guid subscription) =>
-        w.WithAsync(sp => sp.GetRequiredService<LinkRequestService>().AskAsync(org, user, subscription, MembersWorld.BaseUrl));
+        w.WithAsync(sp => sp.GetRequiredService<LinkRequestService>().AskAsync(org, user, subscription));
 
     [Theory]
     [InlineData("Sqlite")]

@@ -25,7 +25,7 @@ public sealed class LinkRequestTests
     public async Task A_member_refused_at_link_asks_the_admin_by_email_and_the_admin_links(string provider)
     {
         await using var pg = provider == "Postgres" ? await PostgresDatabase.CreateAsync() : null;
-        await using var app = new PortalAppFactory(postgresConnection: pg?.ConnectionString);
+        await using var app = new PortalAppFactory(new Dictionary<string, string?> { ["Portal:PublicBaseUrl"] = "http://portal.test/" }, postgresConnection: pg?.ConnectionString);
         _ = app.BaseAddress;
         var admin = await AdminTestData.CreateUserAsync(app, "boss@example.com");
         var member = await AdminTestData.CreateUserAsync(app, "worker@example.com");
@@ -57,14 +57,14 @@ public sealed class LinkRequestTests
 
         // The member's own Link is refused by the server, whatever the page let through.
         using (var scope = app.Services.CreateScope())
-            Assert.Equal(LinkOutcome.NotAdmin, (await scope.ServiceProvider.GetRequiredService<LinkService>().LinkAsync(sessionId, member.Id, "http://portal.test/")).Outcome);
+            Assert.Equal(LinkOutcome.NotAdmin, (await scope.ServiceProvider.GetRequiredService<LinkService>().LinkAsync(sessionId, member.Id)).Outcome);
         await using (var db = app.CreateDbContext())
             await db.OnboardingSessions.Where(s => s.Id == sessionId).ExecuteUpdateAsync(u => u.SetProperty(s => s.Step, OnboardingStep.Organization));
 
         // They ask the admins: one e-mail, to the admin, carrying the request's page.
         using (var scope = app.Services.CreateScope())
         {
-            var asked = await scope.ServiceProvider.GetRequiredService<LinkRequestService>().AskAsync(orgId, member.Id, subscriptionId, "http://portal.test/");
+            var asked = await scope.ServiceProvider.GetRequiredService<LinkRequestService>().AskAsync(orgId, member.Id, subscriptionId);
             Assert.Equal((LinkRequestOutcome.Sent, 1), (asked.Outcome, asked.Recipients));
         }
         string link;
@@ -98,7 +98,7 @@ public sealed class LinkRequestTests
             // Another person's id gets nothing.
             Assert.Equal(RequestedLinkState.Gone, (await requests.FindAsync(orgId, subscriptionId, member.Id)).State);
             var linked = await requests.LinkAsync(orgId, subscriptionId, admin.Id,
-                new WorkspaceChoice { Mode = ChoiceMode.Existing, ExistingId = workspaceId, Name = "Main", Language = "en" }, "http://portal.test/");
+                new WorkspaceChoice { Mode = ChoiceMode.Existing, ExistingId = workspaceId, Name = "Main", Language = "en" });
             Assert.Equal(LinkOutcome.Linked, linked.Outcome);
             Assert.Equal(RequestedLinkState.AlreadyLinked, (await requests.FindAsync(orgId, subscriptionId, admin.Id)).State);
         }

@@ -26,7 +26,7 @@ public sealed partial class MembersWorld : IAsyncDisposable
     {
         var pg = provider == "Postgres" ? await PostgresDatabase.CreateAsync() : null;
         var clock = new ManualTimeProvider(DateTimeOffset.UtcNow);
-        var app = new PortalAppFactory(postgresConnection: pg?.ConnectionString,
+        var app = new PortalAppFactory(new Dictionary<string, string?> { ["Portal:PublicBaseUrl"] = BaseUrl }, postgresConnection: pg?.ConnectionString,
             configureServices: s => s.Replace(ServiceDescriptor.Singleton<TimeProvider>(clock)));
         _ = app.BaseAddress;
         return new MembersWorld(app, pg, clock);
@@ -71,7 +71,7 @@ public sealed partial class MembersWorld : IAsyncDisposable
     }
 
     public Task<InviteOutcome> InviteAsync(Guid org, string actor, string email, OrganizationRole role = OrganizationRole.Member) =>
-        WithAsync(sp => sp.GetRequiredService<InvitationService>().InviteAsync(org, actor, email, role, BaseUrl));
+        WithAsync(sp => sp.GetRequiredService<InvitationService>().InviteAsync(org, actor, email, role));
 
     public Task<(AcceptOutcome Outcome, Guid? OrganizationId)> AcceptAsync(string token, string userId) =>
         WithAsync(sp => sp.GetRequiredService<InvitationService>().AcceptAsync(token, userId));

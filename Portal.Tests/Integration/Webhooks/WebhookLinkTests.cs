@@ -60,7 +60,7 @@ public sealed class WebhookLinkTests
     private static async Task<LinkResult> LinkAsync(PortalAppFactory app, Guid sessionId, string userId)
     {
         using var scope = app.Services.CreateScope();
-        return await scope.ServiceProvider.GetRequiredService<LinkService>().LinkAsync(sessionId, userId, "https://portal.example/");
+        return await scope.ServiceProvider.GetRequiredService<LinkService>().LinkAsync(sessionId, userId);
     }
 
     [Theory]

@@ -42,7 +42,7 @@ public sealed class RequestedLinks(IDbContextFactory<PortalDbContext> factory, L
             bindable, session.Id, request.UserId);
     }
 
-    public async Task<LinkResult> LinkAsync(Guid organizationId, Guid subscriptionId, string adminUserId, WorkspaceChoice workspace, string baseUrl,
+    public async Task<LinkResult> LinkAsync(Guid organizationId, Guid subscriptionId, string adminUserId, WorkspaceChoice workspace,
         CancellationToken ct = default)
     {
         var view = await FindAsync(organizationId, subscriptionId, adminUserId, ct);
@@ -66,7 +66,7 @@ public sealed class RequestedLinks(IDbContextFactory<PortalDbContext> factory, L
         try { await db.SaveChangesAsync(ct); }
         catch (DbUpdateConcurrencyException) { return new(LinkOutcome.NotReady); } // the member moved on meanwhile
 
-        var result = await linker.LinkForMemberAsync(session.Id, view.MemberUserId!, adminUserId, baseUrl, ct);
+        var result = await linker.LinkForMemberAsync(session.Id, view.MemberUserId!, adminUserId, ct);
         if (result.Outcome is not (LinkOutcome.Linked or LinkOutcome.AlreadyLinkedHere))
             await db.OnboardingSessions.Where(s => s.Id == session.Id && s.Version == session.Version)
                 .ExecuteUpdateAsync(u => u.SetProperty(s => s.Step, step).SetProperty(s => s.Data, data).SetProperty(s => s.Version, version), ct);

@@ -25,9 +25,10 @@ public sealed record InvitationPreview(Guid OrganizationId, string OrganizationN
 /// </summary>
 public sealed class InvitationService(
     IDbContextFactory<PortalDbContext> factory, UserManager<ApplicationUser> users, IEmailComposer composer, IEmailDelivery delivery,
-    IStringLocalizer<SharedResources> l, IOptions<MembersOptions> options, TimeProvider time, ILogger<InvitationService> logger)
+    IStringLocalizer<SharedResources> l, IOptions<MembersOptions> options, TimeProvider time, ILogger<InvitationService> logger,
+    Portal.Operations.PublicUrls urls)
 {
-    public async Task<InviteOutcome> InviteAsync(Guid organizationId, string actorId, string email, OrganizationRole role, string baseUrl, CancellationToken ct = default)
+    public async Task<InviteOutcome> InviteAsync(Guid organizationId, string actorId, string email, OrganizationRole role, CancellationToken ct = default)
     {
         email = email.Trim();
         var normalized = users.NormalizeEmail(email);
@@ -46,7 +47,7 @@ public sealed class InvitationService(
         };
         db.Set<OrganizationInvitation>().Add(invitation);
         db.AuditEvents.Add(MemberAudit.Event(MemberAudit.Invited, organizationId, actorId, $"{email} as {role}", now));
-        db.EmailMessages.Add(await ComposeAsync(db, invitation, actorId, token, baseUrl, ct));
+        db.EmailMessages.Add(await ComposeAsync(db, invitation, actorId, token, ct));
         try
         {
             await db.SaveChangesAsync(ct);
@@ -62,7 +63,7 @@ public sealed class InvitationService(
     }
 
     /// <summary>Sends a new link and a new lifetime; the old link stops working (its hash is replaced).</summary>
-    public async Task<InviteOutcome> ResendAsync(Guid organizationId, string actorId, Guid invitationId, string baseUrl, CancellationToken ct = default)
+    public async Task<InviteOutcome> ResendAsync(Guid organizationId, string actorId, Guid invitationId, CancellationToken ct = default)
     {
         var now = time.GetUtcNow();
         var token = NewToken();
@@ -74,7 +75,7 @@ public sealed class InvitationService(
         if (updated != 1) return InviteOutcome.NotFound;
         var invitation = await db.Set<OrganizationInvitation>().AsNoTracking().SingleAsync(i => i.Id == invitationId, ct);
         db.AuditEvents.Add(MemberAudit.Event(MemberAudit.InvitationResent, organizationId, actorId, invitation.Email, now));
-        db.EmailMessages.Add(await ComposeAsync(db, invitation, actorId, token, baseUrl, ct));
+        db.EmailMessages.Add(await ComposeAsync(db, invitation, actorId, token, ct));
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         delivery.Notify();
@@ -147,14 +148,14 @@ public sealed class InvitationService(
     private static IQueryable<OrganizationInvitation> Open(PortalDbContext db, Guid organizationId, Guid invitationId) =>
         db.Set<OrganizationInvitation>().Where(i => i.Id == invitationId && i.OrganizationId == organizationId && i.AcceptedAt == null && i.RevokedAt == null);
 
-    private async Task<EmailMessage> ComposeAsync(PortalDbContext db, OrganizationInvitation invitation, string actorId, string token, string baseUrl, CancellationToken ct)
+    private async Task<EmailMessage> ComposeAsync(PortalDbContext db, OrganizationInvitation invitation, string actorId, string token, CancellationToken ct)
     {
         var organization = await db.Organizations.Where(o => o.Id == invitation.OrganizationId).Select(o => o.Name).SingleAsync(ct);
         var inviter = await db.Users.Where(u => u.Id == actorId).Select(u => u.DisplayName ?? u.Email).SingleAsync(ct);
         return composer.Compose(MemberEmails.Invitation, invitation.Email, CultureInfo.CurrentUICulture, new Dictionary<string, string>
         {
             ["organization"] = organization, ["inviter"] = inviter ?? "", ["role"] = l[$"Members.Role.{invitation.Role}"],
-            ["link"] = MemberLinks.Invitation(baseUrl, token),
+            ["link"] = MemberLinks.Invitation(urls, token),
             ["days"] = Math.Max(1, (int)Math.Round(options.Value.InvitationLifetime.TotalDays)).ToString(CultureInfo.CurrentCulture),
         });
     }

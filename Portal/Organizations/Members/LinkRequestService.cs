@@ -22,7 +22,7 @@ public sealed record LinkRequestResult(LinkRequestOutcome Outcome, int Recipient
 /// </summary>
 public sealed class LinkRequestService(
     IDbContextFactory<PortalDbContext> factory, IEmailComposer composer, IEmailDelivery delivery, IOptions<MembersOptions> options,
-    IOptions<MarketplaceOptions> marketplace, TimeProvider time)
+    IOptions<MarketplaceOptions> marketplace, TimeProvider time, Portal.Operations.PublicUrls urls)
 {
     /// <summary>The admins to ask; null when the request is not allowed (not a member, not this person's subscription).</summary>
     public async Task<IReadOnlyList<AdminContact>?> AdminsAsync(Guid organizationId, string? userId, Guid subscriptionId, CancellationToken ct = default)
@@ -35,7 +35,7 @@ public sealed class LinkRequestService(
             .OrderBy(a => a.MaskedEmail, StringComparer.Ordinal).ToList();
     }
 
-    public async Task<LinkRequestResult> AskAsync(Guid organizationId, string? userId, Guid subscriptionId, string baseUrl, CancellationToken ct = default)
+    public async Task<LinkRequestResult> AskAsync(Guid organizationId, string? userId, Guid subscriptionId, CancellationToken ct = default)
     {
         var now = time.GetUtcNow();
         var cooldown = options.Value.LinkRequestCooldown;
@@ -64,7 +64,7 @@ public sealed class LinkRequestService(
                 ["organization"] = organization,
                 ["product"] = marketplace.Value.FindProduct(subscription.ProductCode)?.Name ?? subscription.ProductCode,
                 ["account"] = LandingService.Mask(subscription.CustomerAwsAccountId),
-                ["link"] = MemberLinks.LinkRequest(baseUrl, organizationId, subscriptionId),
+                ["link"] = MemberLinks.LinkRequest(urls, organizationId, subscriptionId),
             }));
         db.AuditEvents.Add(MemberAudit.Event(MemberAudit.LinkRequested, organizationId, userId!, $"{admins.Count} admin(s) asked", now, subscriptionId));
         try

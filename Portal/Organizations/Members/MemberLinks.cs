@@ -1,20 +1,18 @@
 namespace Portal.Organizations.Members;
 
 /// <summary>
-/// The absolute links members' e-mails carry, built in one place: the base URL is the page's today
-/// (NavigationManager.BaseUri, as the other e-mails do); switching to a configured public URL changes only this file.
+/// The absolute links members' e-mails carry, built in one place and always from the configured public base URL
+/// (Portal:PublicBaseUrl), never from a host a request or circuit claims.
 /// </summary>
 public static class MemberLinks
 {
-    public static string Invitation(string baseUrl, string token) => $"{Root(baseUrl)}/invitations/accept?token={Uri.EscapeDataString(token)}";
+    public static string Invitation(Portal.Operations.PublicUrls urls, string token) => urls.Link($"invitations/accept?token={Uri.EscapeDataString(token)}");
 
-    public static string Members(string baseUrl, Guid organizationId) => $"{Root(baseUrl)}/organizations/{organizationId}/members";
+    public static string Members(Portal.Operations.PublicUrls urls, Guid organizationId) => urls.Link($"organizations/{organizationId}/members");
 
     /// <summary>Where an admin asked to link goes: the request's page in the organization's home (Organizations/Pages/LinkRequestPage).</summary>
-    public static string LinkRequest(string baseUrl, Guid organizationId, Guid subscriptionId) =>
-        $"{Root(baseUrl)}/organizations/{organizationId}/link-requests/{subscriptionId}";
-
-    private static string Root(string baseUrl) => baseUrl.TrimEnd('/');
+    public static string LinkRequest(Portal.Operations.PublicUrls urls, Guid organizationId, Guid subscriptionId) =>
+        urls.Link($"organizations/{organizationId}/link-requests/{subscriptionId}");
 }
 
 public static class MemberEmails

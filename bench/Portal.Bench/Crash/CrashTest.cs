@@ -61,7 +61,7 @@ public static class CrashTest
             ["Marketplace:EntitlementEndpoint"] = new Uri(awsUrl, "_simulator/aws/entitlement/").ToString(),
             ["Marketplace:Products:0:ProductCode"] = BenchPortal.Product, ["Marketplace:Products:0:Name"] = "Bench Analytics",
             ["Brand:AssetsPath"] = Path.Combine(repo, "wwwroot-assets"),
-            ["Email:Mode"] = "Mailbox", ["DevTools:Enabled"] = "false", ["RateLimits:Enabled"] = "false",
+            ["Email:Mode"] = "Mailbox", ["DevTools:Enabled"] = "true", ["RateLimits:Enabled"] = "false",
             // Metering during the run, not once an hour; a killed holder's lease and retry back-off scaled down to match.
             ["Metering:Interval"] = "00:00:02", ["Metering:LeaseDuration"] = "00:00:05",
             ["Metering:RetryBaseDelay"] = "00:00:01", ["Metering:MaxRetryDelay"] = "00:00:05",

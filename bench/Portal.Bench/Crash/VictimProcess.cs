@@ -56,8 +56,10 @@ public sealed class VictimProcess : IAsyncDisposable
         {
             WorkingDirectory = Path.GetDirectoryName(dll)!, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true,
         };
-        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        // Production-like, but not Production, which refuses the simulator the crash test runs with.
+        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Staging";
         info.Environment["AWS_EC2_METADATA_DISABLED"] = "true";
+        info.Environment["Portal__PublicBaseUrl"] = BaseAddress.ToString();
         foreach (var (key, value) in settings) info.Environment[key.Replace(":", "__")] = value;
         var started = Stopwatch.StartNew();
         var p = Process.Start(info)!;
