@@ -128,7 +128,11 @@ public sealed class CircuitAuthorizationMatrixTests : StepPageContext
             await SetVendorAdminAsync("vendor", false);
             return;
         }
+        // The organization keeps an admin (the database refuses to demote its last one): another takes over first.
+        var successor = await AdminTestData.CreateUserAsync(App, $"successor-{Guid.NewGuid():N}@example.com");
         await using var db = App.CreateDbContext();
+        db.OrganizationMembers.Add(new OrganizationMember { OrganizationId = acme, UserId = successor.Id, Role = OrganizationRole.Admin, JoinedAt = DateTimeOffset.UtcNow });
+        await db.SaveChangesAsync();
         await db.OrganizationMembers.Where(m => m.OrganizationId == acme && m.UserId == users[who])
             .ExecuteUpdateAsync(u => u.SetProperty(m => m.Role, OrganizationRole.Member));
     }
