@@ -66,7 +66,9 @@ public sealed class FullJourneyTests(BrowserFixture browser) : IClassFixture<Bro
         await page.ShotAsync("17-linked");
 
         await page.Locator("#go-billing").ClickAsync();
-        await page.GetByText("Billed through AWS Marketplace").WaitForAsync(new() { Timeout = 30_000 });
+        // Right after Link AWS has not confirmed yet: the billing page says so rather than "billed through AWS".
+        await page.GetByText("AWS is confirming your subscription").First.WaitForAsync(new() { Timeout = 30_000 });
+        await Assertions.Expect(page.Locator("#billing-banner")).ToHaveAttributeAsync("data-state", "Pending", new() { Timeout = 30_000 });
         await page.ShotAsync("18-billing");
         await page.GoBackAsync();
         await page.Locator("#go-workspace").ClickAsync();

@@ -86,7 +86,9 @@ public sealed class KeyboardJourneyTests(BrowserFixture browser) : IClassFixture
         await page.ShotAsync("kb-09-linked");
         await Keys.TabToAsync(page, "#go-billing");
         await page.Keyboard.PressAsync("Enter");
-        await page.GetByText("Billed through AWS Marketplace").WaitForAsync(new() { Timeout = 30_000 });
+        // Right after Link AWS has not confirmed yet: the billing page says so rather than "billed through AWS".
+        await page.GetByText("AWS is confirming your subscription").First.WaitForAsync(new() { Timeout = 30_000 });
+        await Assertions.Expect(page.Locator("#billing-banner")).ToHaveAttributeAsync("data-state", "Pending", new() { Timeout = 30_000 });
         await page.ShotAsync("kb-10-billing");
 
         await using var db = app.CreateDbContext();
