@@ -128,6 +128,16 @@ public sealed class AccessibilityTests(BrowserFixture browser) : IClassFixture<B
         await page.Locator(".portal-facts").First.WaitForAsync(new() { Timeout = 30_000 });
         await CheckAsync(page, "billing", "12-billing");
         var apiKeys = new Uri(page.Url).AbsolutePath.Replace("/billing", "/api-keys");
+        var home = new Uri(page.Url).AbsolutePath.Replace("/billing", "");
+        // The organization's home, its sections, and "Your account" (with the switcher in the header).
+        foreach (var (path, name) in new[] { (home, "organization home"), (home + "/members", "organization members"),
+                                             (home + "/workspaces", "organization workspaces"), ("account", "your account") })
+        {
+            await page.GotoAsync(path.TrimStart('/'));
+            await page.WaitForCircuitAsync();
+            await page.Locator("h1").First.WaitForAsync(new() { Timeout = 30_000 });
+            await CheckAsync(page, name, "14-" + name.Replace(' ', '-'));
+        }
         foreach (var (path, name) in new[] { (apiKeys, "api keys"), ("account/security", "account security"), ("does-not-exist", "not found"),
                                              ("dev/mailbox", "mailbox"), ("account/forgot", "forgot password"), ("account/reset?uid=x&token=y", "reset password") })
         {
