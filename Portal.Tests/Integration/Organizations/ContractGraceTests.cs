@@ -29,10 +29,11 @@ public sealed class ContractGraceTests
     {
         await using var pg = provider == "Postgres" ? await PostgresDatabase.CreateAsync() : null;
         var clock = new ManualTimeProvider(Start);
-        await using var app = new PortalAppFactory(new Dictionary<string, string?> { ["Billing:ContractGracePeriod"] = "3.00:00:00" },
+        await using var app = new PortalAppFactory(new Dictionary<string, string?> { ["Billing:ContractGracePeriod"] = "3.00:00:00", ["Admin:Emails:0"] = "owner@example.com" },
             pg?.ConnectionString, s => s.AddSingleton<TimeProvider>(clock));
         _ = app.BaseAddress;
         var admin = await AdminTestData.CreateUserAsync(app, "owner@example.com");
+        await app.Services.GetRequiredService<Portal.Admin.AdminGrants>().EnsureConfiguredAsync(admin); // also the vendor's admin: the console shows it too
         Guid orgId, subscriptionId;
         await using (var db = app.CreateDbContext())
         {
@@ -68,6 +69,7 @@ public sealed class ContractGraceTests
         Assert.Contains("Contract ended on", inGrace);
         Assert.Contains(Start.AddDays(4).ToLocalTime().ToString("D", System.Globalization.CultureInfo.GetCultureInfo("en")), inGrace);
         Assert.Null(await DisabledAsync());
+        Assert.Contains("In grace period", WebUtility.HtmlDecode(await browser.GetStringAsync($"/admin/subscriptions/{subscriptionId}")));
 
         // Past the grace period: disabled, once, with an audit entry; the pages say so.
         clock.Advance(TimeSpan.FromDays(3));
@@ -76,6 +78,7 @@ public sealed class ContractGraceTests
         Assert.Equal(clock.GetUtcNow(), await DisabledAsync());
         Assert.Contains("data-state=\"Lapsed\"", await BillingAsync());
         Assert.Contains("This organization is disabled", WebUtility.HtmlDecode(await browser.GetStringAsync($"/organizations/{orgId}")));
+        Assert.Contains("Organization disabled", WebUtility.HtmlDecode(await browser.GetStringAsync($"/admin/subscriptions/{subscriptionId}")));
 
         // Renewed on AWS: the entitlement runs again and the mark is lifted.
         await using (var db = app.CreateDbContext())

@@ -16,7 +16,9 @@ public sealed class DevSeedTests
     public async Task Seed_TwoStarts_SameCustomersOnce(string provider)
     {
         var root = Directory.CreateTempSubdirectory("portal-seed-").FullName;
-        await using var pg = provider == "Postgres" ? await PostgresDatabase.CreateAsync() : null;
+        // The PostgreSQL pass of test.sh runs every portal on PostgreSQL: the "Sqlite" case then shares one too.
+        var onPostgres = provider == "Postgres" || Environment.GetEnvironmentVariable(PortalAppFactory.ProviderVariable) == "Postgres";
+        await using var pg = onPostgres ? await PostgresDatabase.CreateAsync() : null;
         var settings = new Dictionary<string, string?> { ["DevTools:SeedCustomers"] = "true" };
         if (pg is null) settings["ConnectionStrings:Portal"] = $"Data Source={Path.Combine(root, "seed.db")}";
         try

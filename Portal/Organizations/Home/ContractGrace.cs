@@ -46,6 +46,15 @@ public sealed class ContractGrace(IDbContextFactory<PortalDbContext> factory, IO
         return new GraceState(now < graceEnds ? GraceKind.InGrace : GraceKind.Lapsed, ended, graceEnds);
     }
 
+    /// <summary>The grace state of one subscription, read from the database (the console's details page).</summary>
+    public async Task<GraceState?> ForSubscriptionAsync(Guid subscriptionId, CancellationToken ct = default)
+    {
+        await using var db = factory.CreateDbContext();
+        var subscription = await db.Subscriptions.AsNoTracking().FirstOrDefaultAsync(s => s.Id == subscriptionId, ct);
+        if (subscription is null) return null;
+        return Evaluate(subscription, await db.Entitlements.AsNoTracking().Where(e => e.SubscriptionId == subscriptionId).ToListAsync(ct));
+    }
+
     /// <summary>Marks every organization whose contract's grace ran out as disabled, and lifts the mark where it is billed again.</summary>
     public async Task<(int Disabled, int Enabled)> SweepAsync(CancellationToken ct = default)
     {
