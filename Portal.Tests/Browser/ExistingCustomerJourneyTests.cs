@@ -49,7 +49,7 @@ public sealed class ExistingCustomerJourneyTests(BrowserFixture browser) : IClas
         await page.WaitForCircuitAsync();
         await Assertions.Expect(page.Locator("#billing-banner")).ToHaveAttributeAsync("data-state", "Pending", new() { Timeout = 30_000 });
         await Assertions.Expect(page.Locator(".portal-facts")).ToContainTextAsync("Test Analytics", new() { Timeout = 30_000 });
-        await Assertions.Expect(page.Locator(".portal-facts #billing-status-chip")).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        await Assertions.Expect(page.Locator(".portal-facts .billing-status-chip")).ToBeVisibleAsync(new() { Timeout = 30_000 });
         await page.ShotAsync($"48-existing-billing{Suffix(culture)}");
 
         await using var db = app.CreateDbContext();
