@@ -40,9 +40,9 @@ public sealed class ExistingCustomerJourneyTests(BrowserFixture browser) : IClas
         // The home after the link: the bound workspace is marked, and Billing shows the subscription.
         await page.ClickAndWaitForUrlAsync(page.Locator("#go-organization"), $"**/organizations/{customer.OrganizationId}");
         await page.WaitForCircuitAsync();
-        var bound = page.Locator("#workspace-list .mud-list-item", new() { HasText = "Fabrikam Oregon" });
+        var bound = page.Locator("#workspace-list li", new() { HasText = "Fabrikam Oregon" });
         await Assertions.Expect(bound.Locator(".workspace-bound")).ToBeVisibleAsync(new() { Timeout = 30_000 });
-        await Assertions.Expect(page.Locator("#workspace-list .mud-list-item", new() { HasText = "Fabrikam Ningxia" }).Locator(".workspace-bound"))
+        await Assertions.Expect(page.Locator("#workspace-list li", new() { HasText = "Fabrikam Ningxia" }).Locator(".workspace-bound"))
             .ToHaveCountAsync(0, new() { Timeout = 30_000 });
         await page.ShotAsync($"47-existing-home{Suffix(culture)}");
         await page.ClickAndWaitForUrlAsync(page.Locator("#tab-billing"), $"**/organizations/{customer.OrganizationId}/billing");
