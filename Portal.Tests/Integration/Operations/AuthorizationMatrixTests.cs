@@ -97,6 +97,11 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         { "anonymous", "members", false, "Sign in to open this organization." },
         { "vendor", "members", false, "This organization does not exist or you are not one of its members." },
         // A forged invitation token: the same answer for everyone, naming no organization.
+        { "admin", "link-request", true, "This request is no longer open" },
+        { "member", "link-request", false, "Only the organization's admins can link a subscription to it." },
+        { "stranger", "link-request", false, "This organization does not exist or you are not one of its members." },
+        { "anonymous", "link-request", false, "Sign in to open this organization." },
+        { "vendor", "link-request", false, "This organization does not exist or you are not one of its members." },
         { "admin", "invitation", true, "This invitation link does not work" },
         { "stranger", "invitation", true, "This invitation link does not work" },
         { "anonymous", "invitation", true, "This invitation link does not work" },
@@ -124,6 +129,8 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
             "workspaces" => $"/organizations/{org}/workspaces",
             "account" => "/account",
             "members" => $"/organizations/{org}/members",
+            // A request nobody made for this organization: even its admin sees no subscription's data.
+            "link-request" => $"/organizations/{org}/link-requests/{subscription}",
             "invitation" => "/invitations/accept?token=forged-" + org,
             "console" => "/admin",
             _ => $"/admin/subscriptions/{subscription}",
