@@ -63,8 +63,8 @@ public sealed class ReturningBuyerTests(BrowserFixture browser) : IClassFixture<
         await page.ShotAsync("21-workspace-bind-confirm");
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Bind workspace" }).ClickAsync();
         await page.WaitForURLAsync("**/onboarding/review");
-        await page.Locator("#step-submit").ClickAsync();
-        await page.WaitForURLAsync("**/onboarding/linked");
+        await page.WaitForCircuitAsync();
+        await page.ClickAndWaitForUrlAsync(page.Locator("#step-submit"), "**/onboarding/linked");
 
         await using var check = app.CreateDbContext();
         var org2 = await check.Organizations.SingleAsync();
