@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of the portal. Installs what a fresh Debian machine lacks first (Chromium for the browser
-# tests, PostgreSQL for the second provider, Node.js packages for the AWS SDK wire check). Idempotent and
-# non-interactive: safe to run again and again, locally or in CI.
+# tests, PostgreSQL for the second provider, Redis for the scale-out tests, Node.js packages for the AWS SDK
+# wire check). Idempotent and non-interactive: safe to run again and again, locally or in CI.
 set -euo pipefail
 cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
@@ -19,6 +19,7 @@ fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing+=(fonts-noto-cjk)
 command -v pg_ctlcluster >/dev/null 2>&1 || missing+=(postgresql)
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 if [ ${#missing[@]} -gt 0 ]; then
   log "Installing ${missing[*]}"
   $SUDO apt-get update -qq
@@ -48,6 +49,17 @@ END $$;
 GRANT pg_signal_backend TO portal_test;
 SQL
 export PORTAL_TEST_POSTGRES="Host=127.0.0.1;Port=$port;Username=portal_test;Password=portal_test;Database=postgres"
+
+# 2b. Redis for the scale-out tests: a throwaway server on loopback, nothing written to disk ------------------------
+# Tests that need Redis use it through PORTAL_TEST_REDIS (each with its own key prefix); one that stops Redis starts its own.
+log "Starting Redis"
+redis_port=6390
+if ! redis-cli -p "$redis_port" ping >/dev/null 2>&1; then
+  redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no --daemonize yes >/dev/null
+fi
+for _ in $(seq 1 50); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.2; done
+redis-cli -p "$redis_port" ping
+export PORTAL_TEST_REDIS="127.0.0.1:$redis_port"
 
 # 3. Node packages the tests drive (AWS's own SDK clients) --------------------------------------------------------
 log "Installing test npm packages"
@@ -88,5 +100,12 @@ failed=$(count Failed)
 # The crash test counts as one test.
 if [ "$crash_status" -eq 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 echo
+if [ "$failed" -gt 0 ]; then
+  # Named here at the end, where a CI excerpt shows them: each failed test with the first lines of its message.
+  echo "Failed tests:"
+  grep -h -A8 -E '^ +Failed [A-Za-z]' TestResults/test-output.log TestResults/test-output-postgres.log 2>/dev/null | cut -c1-1600 | head -150 || true
+  grep -E '^  problem:|CRASH TEST FAILED' TestResults/crash-test.log 2>/dev/null | head -20 || true
+  echo
+fi
 echo "$passed passed, $failed failed"
 [ "$status" -eq 0 ] && [ "$pg_status" -eq 0 ] && [ "$crash_status" -eq 0 ]

@@ -17,14 +17,10 @@ public static class PortalDefaults
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 
-        // The key ring lives in the database, shared by every instance, unless a folder is configured explicitly.
-        var dataProtection = builder.Services.AddDataProtection().SetApplicationName("onboarding-portal")
-            .ProtectKeysWithConfiguredCertificate(builder.Configuration, builder.Environment);
-        if (builder.Configuration["DataProtection:KeysPath"] is { Length: > 0 } k)
-            dataProtection.PersistKeysToFileSystem(new DirectoryInfo(Path.GetFullPath(Path.Combine(builder.Environment.ContentRootPath, k))));
-        else
-            builder.Services.AddOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>()
-                .Configure<Microsoft.EntityFrameworkCore.IDbContextFactory<Portal.Data.PortalDbContext>>((o, f) => o.XmlRepository = new Portal.Operations.DatabaseKeyRepository(f));
+        var redis = builder.AddPortalRedis();
+        builder.Services.AddDataProtection().SetApplicationName("onboarding-portal")
+            .ProtectKeysWithConfiguredCertificate(builder.Configuration, builder.Environment)
+            .PersistKeysToConfiguredStore(builder.Configuration, builder.Environment, redis);
         return builder;
     }
 

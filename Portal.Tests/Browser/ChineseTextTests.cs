@@ -56,24 +56,6 @@ public sealed class ChineseTextTests(BrowserFixture browser) : IClassFixture<Bro
         found.Add($"{name}: {string.Join("; ", where)}");
     }
 
-    private static async Task PickFirstAsync(IPage page, string name)
-    {
-        // A MudSelect opens on a click; the country MudAutocomplete offers every country on a click too. A click a
-        // loaded machine lost while the list re-rendered leaves the field empty: check it took, try up to 3 times.
-        var input = page.Locator($"input[name={name}]");
-        for (var attempt = 1; ; attempt++)
-        {
-            await input.ClickAsync();
-            await page.GetByRole(AriaRole.Option).First.ClickAsync();
-            try
-            {
-                await Assertions.Expect(input).Not.ToHaveValueAsync("", new() { Timeout = 10_000 });
-                return;
-            }
-            catch (PlaywrightException) when (attempt < 3) { }
-        }
-    }
-
     [Fact]
     public async Task EveryPage_InChinese_ShowsNoEnglishFromTheUi()
     {
@@ -108,13 +90,13 @@ public sealed class ChineseTextTests(BrowserFixture browser) : IClassFixture<Bro
         await page.Locator(".mud-input-helper-text.mud-input-error").First.WaitForAsync(new() { Timeout = 30_000 });
         await CheckAsync(page, "05-business-invalid");
         await page.Locator("input[name=company]").FillAsync("Example Trading Ltd");
-        foreach (var name in new[] { "role", "size", "country" }) await PickFirstAsync(page, name);
+        foreach (var name in new[] { "role", "size", "country" }) await WizardSteps.PickFirstAsync(page, name);
         await page.Locator("textarea[name=usecase]").FillAsync("Observability");
         await CheckAsync(page, "06-business");
         await WizardSteps.NextAsync(page, "/onboarding/enterprise");
         await CheckAsync(page, "07-enterprise");
         await page.Locator("input[name=legal]").FillAsync("Example Trading Ltd.");
-        await PickFirstAsync(page, "industry");
+        await WizardSteps.PickFirstAsync(page, "industry");
         await page.Locator("textarea[name=address]").FillAsync("Shibuya Tokyo");
         await page.Locator("input[name=billingemail]").FillAsync("billing@example.com");
         await WizardSteps.NextAsync(page, "/onboarding/site");

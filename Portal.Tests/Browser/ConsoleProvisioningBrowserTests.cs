@@ -55,10 +55,13 @@ public sealed class ConsoleProvisioningBrowserTests(BrowserFixture browser) : IC
         request.Headers.Authorization = new("Bearer", key);
         var response = await client.SendAsync(request);
         Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
-        Assert.Contains("grace@fabrikam.example", await response.Content.ReadAsStringAsync());
+        Assert.Contains("Fabrikam", await response.Content.ReadAsStringAsync());
         await using var db = app.CreateDbContext();
         var org = await db.Organizations.Include(o => o.Members).SingleAsync(o => o.ExternalId == "crm-7");
-        Assert.Equal(OrganizationRole.Admin, Assert.Single(org.Members).Role);
+        Assert.Empty(org.Members); // grace becomes its admin by accepting the e-mailed invitation
+        var invitation = await db.Set<Portal.Organizations.Members.OrganizationInvitation>().SingleAsync(i => i.OrganizationId == org.Id);
+        Assert.Equal(("grace@fabrikam.example", OrganizationRole.Admin), (invitation.Email, invitation.Role));
+        Assert.Equal(1, await db.EmailMessages.CountAsync(m => m.To == "grace@fabrikam.example" && m.Kind == Portal.Organizations.Members.MemberEmails.Invitation));
         Assert.Empty(axe.Blocking.Select(b => $"{b.Page}: {b.Violation.Id} {b.Violation.Help} {string.Join(", ", b.Violation.Targets.Take(3))}"));
     }
 }

@@ -233,8 +233,9 @@ public sealed class AdminPageTests : BunitContext, IAsyncLifetime
         Assert.Contains("hosts", unbilled);
         Assert.DoesNotContain("storage", unbilled); // billed usage needs nothing
         Assert.Contains("DuplicateRecord", unbilled);
+        // The totals load on their own: wait for them as for the lists (PostgreSQL can answer them last).
+        tab.WaitForAssertion(() => Assert.Equal(2, tab.Find("#attention-totals").QuerySelectorAll("[data-status]").Length), Wait);
         var totals = tab.Find("#attention-totals");
-        Assert.Equal(2, totals.QuerySelectorAll("[data-status]").Length);
         Assert.Contains("40 単位", totals.QuerySelector("[data-status=Duplicate]")!.TextContent);
         Assert.Contains("AWS が請求しない使用量", tab.Markup);
 

@@ -53,6 +53,19 @@ public sealed class ApiKeysPageTests : StepPageContext
     }
 
     [Fact]
+    public async Task A_member_gets_the_keys_as_a_section_of_the_organizations_tabs()
+    {
+        var org = await OrganizationAsync(OrganizationRole.Admin);
+        var cut = RenderFor(org);
+        cut.WaitForElement("#create-key");
+
+        Assert.Equal("page", cut.Find("#tab-apikeys").GetAttribute("aria-current"));
+        Assert.NotNull(cut.Find("#tab-billing"));
+        Assert.Contains("Acme", cut.Find(".portal-org").TextContent);
+        Assert.Empty(cut.FindAll("#api-keys-back")); // the tabs are the way to the other sections
+    }
+
+    [Fact]
     public async Task A_member_who_is_not_an_admin_sees_no_keys_and_cannot_create_one()
     {
         var org = await OrganizationAsync(OrganizationRole.Member);

@@ -10,7 +10,9 @@ using Microsoft.Extensions.Options;
 using Portal.Admin;
 using Portal.Admin.Provisioning;
 using Portal.Branding;
+using Portal.Email;
 using Portal.Organizations;
+using Portal.Organizations.Members;
 using Portal.Provisioning;
 using Portal.Tests.Infrastructure;
 using Portal.Tests.Integration.Admin;
@@ -36,7 +38,8 @@ public sealed class ConsoleOrganizationsTests : BunitContext, IAsyncLifetime
         Services.AddSingleton<AuthenticationStateProvider>(new SignedIn(() => userId));
         Services.AddScoped(sp => new AdminAccess(sp.GetRequiredService<AuthenticationStateProvider>(), app.Services.GetRequiredService<IAuthorizationService>()));
         Services.AddScoped(sp => new VendorConsole(sp.GetRequiredService<AdminAccess>(), app.Services.GetRequiredService<VendorApiKeyService>(),
-            portalScope.ServiceProvider.GetRequiredService<ProvisioningService>()));
+            portalScope.ServiceProvider.GetRequiredService<ProvisioningService>(), portalScope.ServiceProvider.GetRequiredService<InvitationService>(),
+            app.Services.GetRequiredService<IEmailDelivery>(), portalScope.ServiceProvider.GetRequiredService<ConsoleOrganizations>()));
         Services.AddFallbackServiceProvider(app.Services);
         SetRendererInfo(new RendererInfo("Server", isInteractive: true));
     }
@@ -75,7 +78,7 @@ public sealed class ConsoleOrganizationsTests : BunitContext, IAsyncLifetime
     [Theory]
     [InlineData("erin@fabrikam.example", true)]
     [InlineData("frank@fabrikam.example", false)]
-    public async Task Create_NamesTheFirstAdmin_ExistingAccountOrUnclaimedRecord(string email, bool hasAccount)
+    public async Task Create_InvitesTheFirstAdmin_WhoBecomesAdminByAccepting(string email, bool hasAccount)
     {
         var snackbars = Render<MudBlazor.MudSnackbarProvider>();
         var tab = Render<OrganizationsTab>();
@@ -83,15 +86,72 @@ public sealed class ConsoleOrganizationsTests : BunitContext, IAsyncLifetime
 
         Fill(tab, "Fabrikam", email, "crm-fab");
 
-        snackbars.WaitForAssertion(() => Assert.Contains(email, snackbars.Find(".mud-snackbar").TextContent), Wait);
+        snackbars.WaitForAssertion(() => Assert.Contains($"{email} was sent an invitation", snackbars.Find(".mud-snackbar").TextContent), Wait);
         tab.WaitForAssertion(() => Assert.Contains("Fabrikam", tab.Find("#orgs-grid").TextContent), Wait);
+        await using (var db = app.CreateDbContext())
+        {
+            var org = await db.Organizations.Include(o => o.Members).SingleAsync();
+            Assert.Equal("crm-fab", org.ExternalId);
+            Assert.Empty(org.Members); // an admin only once the person accepts with the address
+            var invitation = await db.Set<OrganizationInvitation>().SingleAsync();
+            Assert.Equal((org.Id, email, OrganizationRole.Admin, userId), (invitation.OrganizationId, invitation.Email, invitation.Role, invitation.InvitedByUserId));
+            var mail = await db.EmailMessages.SingleAsync(m => m.Kind == MemberEmails.Invitation);
+            Assert.Equal(email, mail.To);
+            Assert.Contains("Fabrikam", mail.Subject + mail.TextBody);
+            Assert.Equal(hasAccount, await db.Users.AnyAsync(u => u.Email == email)); // no unclaimed record is made
+            Assert.Equal(0, await db.Subscriptions.CountAsync());
+        }
+
+        var token = System.Text.RegularExpressions.Regex.Match((await ReadMailAsync(email)), @"/invitations/accept\?token=([A-Za-z0-9_%\-]+)").Groups[1].Value;
+        var invitee = hasAccount ? (await app.CreateDbContext().Users.SingleAsync(u => u.Email == email)).Id
+            : (await AdminTestData.CreateUserAsync(app, email)).Id; // registers from the link, with the invited address
+        var accepted = await portalScope.ServiceProvider.GetRequiredService<InvitationService>().AcceptAsync(Uri.UnescapeDataString(token), invitee);
+        Assert.Equal(AcceptOutcome.Joined, accepted.Outcome);
+        await using var after = app.CreateDbContext();
+        var member = await after.OrganizationMembers.SingleAsync();
+        Assert.Equal((invitee, OrganizationRole.Admin), (member.UserId, member.Role));
+    }
+
+    [Fact]
+    public async Task List_NewestFirst_SaysWhetherTheFirstAdminsInvitationIsOpenExpiredOrAccepted()
+    {
+        var provisioning = portalScope.ServiceProvider.GetRequiredService<ProvisioningService>();
+        await provisioning.PutOrganizationAsync(new("crm-old", "Older Co"), "test");
+        var tab = Render<OrganizationsTab>();
+        tab.WaitForAssertion(() => Assert.Contains("Older Co", tab.Find("#orgs-grid").TextContent), Wait);
+        Fill(tab, "Fabrikam", "frank@fabrikam.example");
+        string RowOf(string name) => tab.FindAll("#orgs-grid tbody tr").Single(r => r.TextContent.Contains(name)).TextContent;
+        tab.WaitForAssertion(() => Assert.Contains("Invitation sent to frank@fabrikam.example, not accepted yet", RowOf("Fabrikam")), Wait);
+        Assert.Contains("No members", RowOf("Older Co"));
+        Assert.Contains("Fabrikam", tab.FindAll("#orgs-grid tbody tr")[0].TextContent); // the one just made comes first
+
+        await using (var db = app.CreateDbContext())
+        {
+            var invitation = await db.Set<OrganizationInvitation>().SingleAsync();
+            invitation.ExpiresAt = DateTimeOffset.UtcNow.AddMinutes(-1);
+            await db.SaveChangesAsync();
+        }
+        tab = Render<OrganizationsTab>();
+        tab.WaitForAssertion(() => Assert.Contains("Invitation to frank@fabrikam.example expired", RowOf("Fabrikam")), Wait);
+
+        await using (var db = app.CreateDbContext())
+        {
+            var invitation = await db.Set<OrganizationInvitation>().SingleAsync();
+            invitation.ExpiresAt = DateTimeOffset.UtcNow.AddDays(1);
+            await db.SaveChangesAsync();
+        }
+        var token = System.Text.RegularExpressions.Regex.Match(await ReadMailAsync("frank@fabrikam.example"), @"/invitations/accept\?token=([A-Za-z0-9_%\-]+)").Groups[1].Value;
+        var frank = await AdminTestData.CreateUserAsync(app, "frank@fabrikam.example");
+        Assert.Equal(AcceptOutcome.Joined, (await portalScope.ServiceProvider.GetRequiredService<InvitationService>().AcceptAsync(Uri.UnescapeDataString(token), frank.Id)).Outcome);
+        tab = Render<OrganizationsTab>();
+        tab.WaitForAssertion(() => Assert.Contains("Members: 1", RowOf("Fabrikam")), Wait);
+        Assert.DoesNotContain("Invitation", RowOf("Fabrikam"));
+    }
+
+    private async Task<string> ReadMailAsync(string to)
+    {
         await using var db = app.CreateDbContext();
-        var org = await db.Organizations.Include(o => o.Members).SingleAsync();
-        Assert.Equal("crm-fab", org.ExternalId);
-        var user = await db.Users.SingleAsync(u => u.Email == email);
-        Assert.Equal((user.Id, OrganizationRole.Admin), (Assert.Single(org.Members).UserId, org.Members[0].Role));
-        Assert.Equal(hasAccount, user.PasswordHash is not null);
-        Assert.Equal(0, await db.Subscriptions.CountAsync());
+        return (await db.EmailMessages.SingleAsync(m => m.To == to && m.Kind == MemberEmails.Invitation)).TextBody;
     }
 
     [Fact]

@@ -20,14 +20,7 @@ public sealed class MaildevServer : IAsyncDisposable
 
     public int SmtpPort { get; }
 
-    public static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
+    public static int FreePort() => TestPorts.Next();
 
     public static async Task<MaildevServer> StartAsync(int? smtpPort = null)
     {
@@ -42,8 +35,10 @@ public sealed class MaildevServer : IAsyncDisposable
         server.process.ErrorDataReceived += (_, _) => { };
         server.process.BeginOutputReadLine();
         server.process.BeginErrorReadLine();
-        for (var i = 0; i < 100; i++)
+        // Bounded but generous: node takes seconds to start on a loaded machine (seen: 13 s at a load of 60).
+        for (var i = 0; i < 600; i++)
         {
+            if (server.process.HasExited) break;
             try
             {
                 if ((await server.http.GetAsync("api/email")).IsSuccessStatusCode) return server;
@@ -60,6 +55,10 @@ public sealed class MaildevServer : IAsyncDisposable
         using var doc = JsonDocument.Parse(await http.GetStringAsync("api/email"));
         return doc.RootElement.EnumerateArray().Select(e => e.Clone()).ToList();
     }
+
+    /// <summary>The message as the server received it (headers and MIME parts).</summary>
+    public Task<string> SourceAsync(JsonElement message) =>
+        http.GetStringAsync($"api/email/{message.GetProperty("id").GetString()}/source");
 
     /// <summary>Waits (bounded) until a message arrives; returns all messages then.</summary>
     public async Task<List<JsonElement>> WaitForMessagesAsync(int count = 1)

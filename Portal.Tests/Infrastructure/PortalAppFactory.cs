@@ -74,12 +74,7 @@ public sealed class PortalAppFactory : WebApplicationFactory<Program>
         UseKestrel(port);
     }
 
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    private static int FreePort() => TestPorts.Next();
 
     public string SqlitePath => Path.Combine(root, "portal.db");
 

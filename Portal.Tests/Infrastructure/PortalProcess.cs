@@ -51,12 +51,7 @@ public sealed class PortalProcess : IAsyncDisposable
         throw new TimeoutException("The portal process did not become ready:\n" + string.Join('\n', p.Output));
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    private static int FreePort() => TestPorts.Next();
 
     public async ValueTask DisposeAsync()
     {

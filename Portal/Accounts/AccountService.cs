@@ -29,7 +29,7 @@ public sealed class AccountService(
     /// <exception cref="AccountThrottledException">too many registrations from this client or for this address</exception>
     public async Task<RegisterResult> RegisterAsync(string email, string name, string password, CancellationToken ct = default)
     {
-        throttle.Demand(AccountAction.Register, email);
+        await throttle.DemandAsync(AccountAction.Register, email);
         // Half a surrogate pair makes Identity's normalizer and hasher throw; the form refuses it, this guards other callers.
         if (!Onboarding.Steps.RuleExtensions.IsPlainText(email) || !Onboarding.Steps.RuleExtensions.IsPlainText(name) ||
             !Onboarding.Steps.RuleExtensions.IsPlainText(password))
@@ -66,7 +66,7 @@ public sealed class AccountService(
 
     public async Task<ResendResult> ResendAsync(string userId, CancellationToken ct = default)
     {
-        throttle.Demand(AccountAction.ResendCode, userId);
+        await throttle.DemandAsync(AccountAction.ResendCode, userId);
         var user = await users.FindByIdAsync(userId) ?? throw new InvalidOperationException("Unknown user.");
         if (user.EmailConfirmed) return ResendResult.AlreadyVerified;
         await using var db = factory.CreateDbContext();
@@ -74,6 +74,13 @@ public sealed class AccountService(
         if (last is not null && time.GetUtcNow() - last.SentAt < options.Value.ResendCooldown) return ResendResult.TooSoon;
         await SendVerificationAsync(user, ct);
         return ResendResult.Sent;
+    }
+
+    /// <summary>The account's address, read on a context of its own (safe beside another operation of the circuit).</summary>
+    public async Task<string?> EmailOfAsync(string userId, CancellationToken ct = default)
+    {
+        await using var db = factory.CreateDbContext();
+        return await db.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => u.Email).FirstOrDefaultAsync(ct);
     }
 
     /// <summary>When the next resend is allowed, for the cooldown shown next to the button.</summary>
@@ -112,7 +119,7 @@ public sealed class AccountService(
 
     public async Task<VerifyResult> VerifyCodeAsync(string userId, string code, CancellationToken ct = default)
     {
-        throttle.Demand(AccountAction.VerifyCode, userId);
+        await throttle.DemandAsync(AccountAction.VerifyCode, userId);
         await using var db = factory.CreateDbContext();
         var pending = await db.EmailVerifications.Where(v => v.UserId == userId && v.ConsumedAt == null)
             .OrderByDescending(v => v.SentAt).FirstOrDefaultAsync(ct);
@@ -163,7 +170,7 @@ public sealed class AccountService(
     /// <exception cref="AccountThrottledException">too many attempts from this client or for this address</exception>
     public async Task<(SignInResult Result, ApplicationUser? User)> CheckPasswordAsync(string email, string password)
     {
-        throttle.Demand(AccountAction.SignIn, email);
+        await throttle.DemandAsync(AccountAction.SignIn, email);
         // Such input cannot belong to any account (registration refuses it), and Identity's normalizer throws on it.
         if (!Onboarding.Steps.RuleExtensions.IsPlainText(email) || !Onboarding.Steps.RuleExtensions.IsPlainText(password))
             return (SignInResult.Failed, null);

@@ -22,7 +22,7 @@ public sealed class PasswordResets(UserManager<ApplicationUser> users, IDbContex
     /// <exception cref="AccountThrottledException">too many requests from this client or for this address</exception>
     public async Task RequestAsync(string email, CancellationToken ct = default)
     {
-        throttle.Demand(AccountAction.PasswordReset, email);
+        await throttle.DemandAsync(AccountAction.PasswordReset, email);
         // Identity's normalizer throws on half a surrogate pair; such an address has no account (the form refuses it too).
         var user = Onboarding.Steps.RuleExtensions.IsPlainText(email) ? await users.FindByEmailAsync(email.Trim()) : null;
         await using var db = factory.CreateDbContext();
@@ -46,7 +46,7 @@ public sealed class PasswordResets(UserManager<ApplicationUser> users, IDbContex
     /// <exception cref="AccountThrottledException">too many tries for this account</exception>
     public async Task<(ResetResult Result, IReadOnlyList<IdentityError> Errors)> ResetAsync(string? userId, string? token, string password)
     {
-        throttle.Demand(AccountAction.PasswordReset, userId);
+        await throttle.DemandAsync(AccountAction.PasswordReset, userId);
         var user = userId is { Length: > 0 and <= 100 } ? await users.FindByIdAsync(userId) : null;
         var decoded = Decode(token);
         if (user is null || decoded is null) return (ResetResult.InvalidLink, []);

@@ -46,7 +46,7 @@ public sealed class TwoFactor(UserManager<ApplicationUser> users, IUserStore<App
     /// <exception cref="AccountThrottledException">too many tries</exception>
     public async Task<IReadOnlyList<string>?> EnableAsync(ApplicationUser user, string code)
     {
-        throttle.Demand(AccountAction.TwoFactor, user.Id);
+        await throttle.DemandAsync(AccountAction.TwoFactor, user.Id);
         if (!await VerifyAppCodeAsync(user, code)) return null;
         await ((IUserTwoFactorStore<ApplicationUser>)store).SetTwoFactorEnabledAsync(user, true, CancellationToken.None);
         await users.UpdateAsync(user);
@@ -77,7 +77,7 @@ public sealed class TwoFactor(UserManager<ApplicationUser> users, IUserStore<App
     /// <exception cref="AccountThrottledException">too many tries from this client or for this account</exception>
     public async Task<TwoFactorCheck> CheckAsync(ApplicationUser user, string? code)
     {
-        throttle.Demand(AccountAction.TwoFactor, user.Id);
+        await throttle.DemandAsync(AccountAction.TwoFactor, user.Id);
         if (await users.IsLockedOutAsync(user)) return TwoFactorCheck.LockedOut;
         var given = (code ?? "").Trim();
         var passed = IsAppCode(given) ? await VerifyAppCodeAsync(user, given)

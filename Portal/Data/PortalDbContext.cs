@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Portal.Accounts;
@@ -12,7 +13,7 @@ namespace Portal.Data;
 /// <c>dotnet ef migrations add Name --context SqlitePortalDbContext --output-dir Data/Migrations/Sqlite</c>
 /// and the same with <c>PostgresPortalDbContext</c> / <c>Data/Migrations/Postgres</c>.
 /// </summary>
-public abstract class PortalDbContext(DbContextOptions options) : IdentityDbContext<ApplicationUser>(options)
+public abstract class PortalDbContext(DbContextOptions options) : IdentityDbContext<ApplicationUser>(options), IDataProtectionKeyContext
 {
     public DbSet<MarketplaceSubscription> Subscriptions => Set<MarketplaceSubscription>();
     public DbSet<OnboardingSession> OnboardingSessions => Set<OnboardingSession>();
@@ -29,7 +30,7 @@ public abstract class PortalDbContext(DbContextOptions options) : IdentityDbCont
     public DbSet<Metering.MeteringRecord> MeteringRecords => Set<Metering.MeteringRecord>();
     public DbSet<Metering.MeteringLease> Leases => Set<Metering.MeteringLease>();
     public DbSet<Metering.ApiKey> ApiKeys => Set<Metering.ApiKey>();
-    public DbSet<Operations.DataProtectionKey> DataProtectionKeys => Set<Operations.DataProtectionKey>();
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -1,17 +1,15 @@
-using System.Net;
-using System.Net.Mail;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Portal.Data;
 
 namespace Portal.Email;
 
 /// <summary>
 /// Delivers the outbox. A row is marked Sent only after the SMTP server accepted it; failures back off
 /// exponentially and are retried, so mail is delayed by an outage but never lost. In Mailbox mode mail is only kept.
+/// Any number of portal instances may run this on one database: each pass claims its own batch (EmailOutbox).
 /// </summary>
 public sealed class EmailDeliveryWorker(
-    IDbContextFactory<PortalDbContext> factory, IOptions<EmailOptions> options, TimeProvider time, ILogger<EmailDeliveryWorker> logger)
+    EmailOutbox outbox, SmtpEmailSender sender, IOptions<EmailOptions> options, TimeProvider time, ILogger<EmailDeliveryWorker> logger,
+    Portal.Operations.PortalMetrics metrics)
     : BackgroundService, IEmailDelivery
 {
     private readonly SemaphoreSlim wake = new(0, 1);
@@ -29,79 +27,69 @@ public sealed class EmailDeliveryWorker(
             {
                 while (await DeliverBatchAsync(stoppingToken) > 0) { }
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
             {
                 logger.LogError(ex, "E-mail delivery pass failed; retrying at the next poll");
             }
-            try { await wake.WaitAsync(options.Value.PollInterval, stoppingToken); }
+            // The poll's timer runs on the TimeProvider; Notify ends the wait early.
+            using var poll = new CancellationTokenSource(options.Value.PollInterval, time);
+            using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, poll.Token);
+            try { await wake.WaitAsync(wait.Token); }
+            catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested) { }
             catch (OperationCanceledException) { return; }
         }
     }
 
-    /// <summary>Delivers what is due; returns how many rows it handled.</summary>
+    /// <summary>Claims a batch of due messages and delivers it; returns how many rows it handled.</summary>
     public async Task<int> DeliverBatchAsync(CancellationToken ct)
     {
         var o = options.Value;
-        var now = time.GetUtcNow();
-        await using var db = factory.CreateDbContext();
-        var due = await db.EmailMessages.Where(m => m.Status == EmailStatus.Pending)
-            .OrderBy(m => m.CreatedAt).Take(20).ToListAsync(ct);
-        // NextAttemptAt is compared here rather than in SQL: SQLite stores offsets as ticks, PostgreSQL natively.
-        due = due.Where(m => m.NextAttemptAt is null || m.NextAttemptAt <= now).ToList();
-        foreach (var message in due)
+        var claim = await outbox.ClaimAsync(ct);
+        if (claim.Messages.Count == 0) return 0;
+        if (o.Mode == EmailMode.Mailbox) return await outbox.MarkAllSentAsync(claim, ct);
+        var handled = 0;
+        try
         {
-            if (o.Mode == EmailMode.Mailbox)
+            await using var smtp = sender.Open();
+            foreach (var message in claim.Messages)
             {
-                message.Status = EmailStatus.Sent;
-                message.SentAt = now;
-                continue;
-            }
-            try
-            {
-                await SendAsync(message, o, ct);
-                message.Status = EmailStatus.Sent;
-                message.SentAt = time.GetUtcNow();
-                message.LastError = null;
-                logger.LogInformation("E-mail {Kind} {Id} delivered", message.Kind, message.Id);
-                Portal.Operations.PortalMetrics.Email("delivered");
-            }
-            catch (Exception ex) when (ex is SmtpException or IOException or InvalidOperationException or System.Net.Sockets.SocketException)
-            {
-                message.Attempts++;
-                message.LastError = ex.GetType().Name + ": " + ex.Message;
-                var delay = TimeSpan.FromTicks(Math.Min(TimeSpan.FromHours(1).Ticks, o.RetryBaseDelay.Ticks * (1L << Math.Min(message.Attempts - 1, 20))));
-                message.NextAttemptAt = time.GetUtcNow().Add(delay);
-                // Email:MaxAttempts gives up on a message the server keeps refusing; a server that cannot be reached
-                // says nothing about the message, so an outage of any length only delays it (at most an hour apart).
-                if (message.Attempts >= o.MaxAttempts && !IsServerOutage(ex)) message.Status = EmailStatus.Failed;
-                logger.LogWarning("E-mail {Kind} {Id} not delivered (attempt {Attempt}): {Error}", message.Kind, message.Id, message.Attempts, ex.GetType().Name);
-                Portal.Operations.PortalMetrics.Email("failed");
+                // Start a message only if the lease outlasts its whole send: past it, another instance may send it too.
+                if (time.GetUtcNow() + o.Smtp.Timeout >= claim.Until) break;
+                await DeliverAsync(smtp, claim, message, o, ct);
+                handled++;
             }
         }
-        await db.SaveChangesAsync(ct);
-        return due.Count;
-    }
-
-    /// <summary>The SMTP server is down, unreachable or temporarily refusing service (421), as opposed to refusing this message.</summary>
-    internal static bool IsServerOutage(Exception ex) => ex switch
-    {
-        SmtpFailedRecipientException => false,
-        SmtpException { StatusCode: SmtpStatusCode.ServiceNotAvailable } => true,
-        SmtpException s => s.InnerException is IOException or System.Net.Sockets.SocketException,
-        IOException or System.Net.Sockets.SocketException => true,
-        _ => false,
-    };
-
-    private static async Task SendAsync(EmailMessage message, EmailOptions o, CancellationToken ct)
-    {
-        using var client = new SmtpClient(o.Smtp.Host, o.Smtp.Port)
+        finally
         {
-            EnableSsl = o.Smtp.EnableSsl, Timeout = o.Smtp.TimeoutMilliseconds, DeliveryMethod = SmtpDeliveryMethod.Network,
-            Credentials = o.Smtp.Username is { Length: > 0 } u ? new NetworkCredential(u, o.Smtp.Password) : null,
-        };
-        using var mail = new MailMessage(o.From!, message.To) { Subject = message.Subject, Body = message.TextBody, BodyEncoding = System.Text.Encoding.UTF8, SubjectEncoding = System.Text.Encoding.UTF8 };
-        if (message.HtmlBody is { } html)
-            mail.AlternateViews.Add(AlternateView.CreateAlternateViewFromString(html, System.Text.Encoding.UTF8, "text/html"));
-        await client.SendMailAsync(mail, ct);
+            // What was not attempted (shutdown, lease running short) is due again at once, for any instance.
+            if (handled < claim.Messages.Count) await outbox.ReleaseAsync(claim, CancellationToken.None);
+        }
+        return handled;
     }
+
+    private async Task DeliverAsync(SmtpSession smtp, EmailClaim claim, EmailMessage message, EmailOptions o, CancellationToken ct)
+    {
+        try
+        {
+            await smtp.SendAsync(message, ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            var attempts = message.Attempts + 1;
+            var delay = TimeSpan.FromTicks(Math.Min(TimeSpan.FromHours(1).Ticks, o.RetryBaseDelay.Ticks * (1L << Math.Min(attempts - 1, 20))));
+            // Email:MaxAttempts gives up on a message the server keeps refusing; a server that cannot be reached
+            // says nothing about the message, so an outage of any length only delays it (at most an hour apart).
+            var giveUp = SmtpEmailSender.IsHopeless(ex) || (attempts >= o.MaxAttempts && !SmtpEmailSender.IsServerOutage(ex));
+            if (!await outbox.MarkFailedAsync(claim, message, ex.GetType().Name + ": " + ex.Message, delay, giveUp, ct)) LostLease(message);
+            logger.LogWarning("E-mail {Kind} {Id} not delivered (attempt {Attempt}): {Error}", message.Kind, message.Id, attempts, ex.GetType().Name);
+            metrics.Email("failed");
+            return;
+        }
+        if (!await outbox.MarkSentAsync(claim, message.Id, CancellationToken.None)) LostLease(message);
+        logger.LogInformation("E-mail {Kind} {Id} delivered", message.Kind, message.Id);
+        metrics.Email("delivered");
+    }
+
+    private void LostLease(EmailMessage message) =>
+        logger.LogWarning("E-mail {Kind} {Id}: this pass's claim lapsed before its outcome was recorded; the row's new holder decides", message.Kind, message.Id);
 }

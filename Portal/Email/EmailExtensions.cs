@@ -1,4 +1,4 @@
-using Microsoft.Extensions.Options;
+using MimeKit;
 using Portal.Email;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -18,9 +18,17 @@ public static class EmailExtensions
             .ValidateDataAnnotations()
             .Validate(o => o.Mode != EmailMode.Smtp || !string.IsNullOrWhiteSpace(o.Smtp.Host), "Email:Smtp:Host is required when Email:Mode is Smtp.")
             .Validate(o => o.Mode != EmailMode.Smtp || !string.IsNullOrWhiteSpace(o.From), "Email:From is required when Email:Mode is Smtp.")
+            .Validate(o => o.From is null || SmtpEmailSender.ParseSender(o.From) is not null,
+                "Email:From must be one e-mail address, optionally with a name: \"Name <no-reply@example.com>\".")
+            .Validate(o => string.IsNullOrEmpty(o.Smtp.Password) || !string.IsNullOrEmpty(o.Smtp.Username),
+                "Email:Smtp:Password is set without Email:Smtp:Username.")
+            .Validate(o => o.ClaimLease >= 2 * o.Smtp.Timeout,
+                "Email:ClaimLease must be at least twice Email:Smtp:TimeoutMilliseconds, so a claimed message can be sent before its lease ends.")
             .ValidateOnStart();
         builder.Services.AddSingleton<BrandLogo>();
         builder.Services.AddSingleton<IEmailComposer, EmailComposer>();
+        builder.Services.AddSingleton<EmailOutbox>();
+        builder.Services.AddSingleton<SmtpEmailSender>();
         builder.Services.AddSingleton<EmailDeliveryWorker>();
         builder.Services.AddSingleton<IEmailDelivery>(sp => sp.GetRequiredService<EmailDeliveryWorker>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<EmailDeliveryWorker>());

@@ -8,6 +8,8 @@ public enum EmailStatus { Pending, Sent, Failed }
 /// </summary>
 public sealed class EmailMessage
 {
+    public const int MaxErrorLength = 2000;
+
     public Guid Id { get; init; } = Guid.NewGuid();
     public required string To { get; init; }
     public required string Subject { get; init; }
@@ -22,4 +24,8 @@ public sealed class EmailMessage
     public DateTimeOffset? NextAttemptAt { get; set; }
     public DateTimeOffset? SentAt { get; set; }
     public string? LastError { get; set; }
+    /// <summary>The delivery pass (of whichever portal instance) that holds this row; only it may record the outcome.</summary>
+    public Guid? ClaimToken { get; set; }
+    /// <summary>When that claim lapses and another pass may take the row (the holder died or stalled).</summary>
+    public DateTimeOffset? ClaimedUntil { get; set; }
 }

@@ -27,9 +27,16 @@ public static class MarketplaceExtensions
                 "Marketplace:Products:N:ProductCode and :Name are required for every product.")
             .Validate(o => o.EventBridge.Secret is null || o.EventBridge.Secret.Length >= 32,
                 "Marketplace:EventBridge:Secret must be at least 32 characters (or absent to turn the endpoint off).")
+            .Validate(o => o.Calls.MaxDelay >= o.Calls.BaseDelay,
+                "Marketplace:Calls:MaxDelay must not be less than Marketplace:Calls:BaseDelay.")
+            .Validate(o => o.Calls.AttemptTimeout <= o.Calls.MaxTotalTime,
+                "Marketplace:Calls:AttemptTimeout must not exceed Marketplace:Calls:MaxTotalTime.")
+            .Validate(o => BuildsRetryPipeline(o.Calls),
+                "Marketplace:Calls (AttemptTimeout, MaxAttempts, BaseDelay, MaxDelay, MaxTotalTime) do not make a valid retry pipeline.")
             .ValidateOnStart();
 
         builder.Services.AddSingleton<MarketplaceEndpointResolver>();
+        builder.Services.AddSingleton<MarketplaceMetrics>();
         builder.Services.AddSingleton<AwsCredentialsStatus>();
         builder.Services.AddHealthChecks().AddCheck<AwsCredentialsHealthCheck>("aws-credentials", tags: ["ready"]);
         builder.Services.AddSingleton<IAwsCredentialSource>(sp =>
@@ -58,6 +65,13 @@ public static class MarketplaceExtensions
         builder.Services.AddHttpClient("sns-certificates", c => c.Timeout = TimeSpan.FromSeconds(10));
         builder.Services.AddHttpClient("sns-confirm", c => c.Timeout = TimeSpan.FromSeconds(10));
         return builder;
+    }
+
+    /// <summary>Polly checks its own ranges when a pipeline is built: do it at start-up, not on the first buyer's landing.</summary>
+    private static bool BuildsRetryPipeline(AwsCallOptions calls)
+    {
+        try { AwsResilience.Build(calls, TimeProvider.System); return true; }
+        catch (System.ComponentModel.DataAnnotations.ValidationException) { return false; }
     }
 
     public static WebApplication MapMarketplace(this WebApplication app)

@@ -45,6 +45,13 @@ public sealed class MeteringAggregator(IDbContextFactory<PortalDbContext> factor
         await unclaimed.Where(e => e.Id >= first && e.Id <= last).ExecuteUpdateAsync(u => u.SetProperty(e => e.BatchId, batch), ct);
         var events = await db.UsageEvents.AsNoTracking().Where(e => e.BatchId == batch)
             .Select(e => new { e.SubscriptionId, e.Dimension, e.OccurredAt, e.Quantity, e.Allocations }).ToListAsync(ct);
+        // Another instance claimed every one of them between the read and the claim: nothing to do in this chunk, but
+        // there may be more after it (the ids read count, not the zero claimed, or the caller would stop early).
+        if (events.Count == 0)
+        {
+            await tx.CommitAsync(ct);
+            return ids.Count;
+        }
         // One AWS record per subscription, dimension and hour; its allocations (when any usage in it was split by tags)
         // are the sum of its events' buckets, the unsplit usage in the untagged bucket, so they always add up to it.
         var groups = events.GroupBy(e => (e.SubscriptionId, e.Dimension, Hour: MeteringClock.HourOf(e.OccurredAt)))
@@ -80,8 +87,11 @@ public sealed class MeteringAggregator(IDbContextFactory<PortalDbContext> factor
                     break;
                 }
                 if (await GrowAsync(db, open.Id, g.Quantity, g.Buckets, ct)) { added = true; break; }
-                open.Status = MeteringStatus.Sending; // seen frozen: look further on
-                db.Entry(open).State = EntityState.Unchanged;
+                // Seen frozen (another instance's sender took it since it was read): look further on. Detached first:
+                // EF resets a tracked entity's changed values when it is set back to Unchanged, and a record still
+                // reading Pending here would be offered the same usage again and again, for ever.
+                db.Entry(open).State = EntityState.Detached;
+                open.Status = MeteringStatus.Sending;
             }
             if (added) continue;
             var s = subscriptions[g.SubscriptionId];

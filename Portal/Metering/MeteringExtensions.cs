@@ -11,6 +11,7 @@ public static class MeteringExtensions
         builder.Services.AddSingleton<IUsageRecorder, UsageRecorder>();
         builder.Services.AddSingleton<LeaseService>();
         builder.Services.AddTransient<MeteringAggregator>();
+        builder.Services.AddSingleton<MeteringMetrics>();
         builder.Services.AddTransient<MeteringSender>();
         builder.Services.AddScoped<MeteringAttention>();
         builder.Services.AddSingleton<MeteringWorker>();

@@ -1,4 +1,3 @@
-using System.Diagnostics.Metrics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Portal.Data;
@@ -14,16 +13,9 @@ public sealed record SendSummary(int Calls, int Sent, int Duplicate, int NotSubs
 /// crash between the call and saving its answer costs one repeated call, never a second charge.
 /// </summary>
 public sealed class MeteringSender(IDbContextFactory<PortalDbContext> factory, IAmazonMarketplaceMetering metering, IOptions<MeteringOptions> options,
-    TimeProvider time, ILogger<MeteringSender> logger)
+    TimeProvider time, ILogger<MeteringSender> logger, MeteringMetrics metrics)
 {
     public const int BatchSize = MarketplaceMeteringClient.MaxRecordsPerBatch;
-    private static readonly Meter Meter = new("Portal.Metering");
-    private static readonly Counter<long> Calls = Meter.CreateCounter<long>("portal.metering.calls");
-    private static readonly Counter<long> Records = Meter.CreateCounter<long>("portal.metering.records", description: "Records by final status");
-    private static readonly Counter<long> Unbilled = Meter.CreateCounter<long>("portal.metering.unbilled",
-        description: "Usage records AWS will not bill (duplicate, expired), by reason; alert on any increase");
-    private static readonly Counter<long> UnbilledQuantity = Meter.CreateCounter<long>("portal.metering.unbilled.quantity",
-        description: "Units of usage AWS will not bill, by reason and dimension");
 
     /// <param name="subscriptionId">Only this subscription's records, including the hour still running (it is ending).</param>
     /// <param name="stillLeader">Asked between rounds; false stops sending (the lease was lost).</param>
@@ -34,6 +26,17 @@ public sealed class MeteringSender(IDbContextFactory<PortalDbContext> factory, I
     /// </param>
     public async Task<SendSummary> SendDueAsync(Guid? subscriptionId = null, Func<CancellationToken, Task<bool>>? stillLeader = null,
         Func<PortalDbContext, CancellationToken, Task<bool>>? fenced = null, CancellationToken ct = default)
+    {
+        using var activity = MeteringMetrics.Activities.StartActivity("Metering.SendDue");
+        var summary = await SendAsync(subscriptionId, stillLeader, fenced, ct);
+        activity?.SetTag("portal.metering.calls", summary.Calls).SetTag("portal.metering.sent", summary.Sent)
+            .SetTag("portal.metering.retrying", summary.Retrying).SetTag("portal.metering.unbilled", summary.Duplicate + summary.Expired)
+            .SetTag("portal.metering.failed", summary.Failed);
+        return summary;
+    }
+
+    private async Task<SendSummary> SendAsync(Guid? subscriptionId, Func<CancellationToken, Task<bool>>? stillLeader,
+        Func<PortalDbContext, CancellationToken, Task<bool>>? fenced, CancellationToken ct)
     {
         var total = new Tally();
         total.Expired = await ExpireAsync(ct);
@@ -155,7 +158,7 @@ public sealed class MeteringSender(IDbContextFactory<PortalDbContext> factory, I
                     string.Join(", ", g.OrderBy(r => r.HourStart).Select(r => $"{r.Dimension} {r.HourStart:u} x{r.Quantity}"))),
             });
         await db.SaveChangesAsync(ct);
-        Records.Add(expired.Count, new KeyValuePair<string, object?>("status", "Expired"));
+        metrics.Records(expired.Count, "Expired");
         CountUnbilled(expired, "expired");
         logger.LogError("{Count} metering records of {Subscriptions} subscriptions expired and are not billed: AWS's metering window closed before they could be sent",
             expired.Count, expired.Select(r => r.SubscriptionId).Distinct().Count());
@@ -180,13 +183,9 @@ public sealed class MeteringSender(IDbContextFactory<PortalDbContext> factory, I
             duplicates.Count);
     }
 
-    private static void CountUnbilled(List<MeteringRecord> records, string reason)
+    private void CountUnbilled(List<MeteringRecord> records, string reason)
     {
-        foreach (var g in records.GroupBy(r => r.Dimension))
-        {
-            Unbilled.Add(g.Count(), new KeyValuePair<string, object?>("reason", reason));
-            UnbilledQuantity.Add(g.Sum(r => r.Quantity), new KeyValuePair<string, object?>("reason", reason), new KeyValuePair<string, object?>("dimension", g.Key));
-        }
+        foreach (var g in records.GroupBy(r => r.Dimension)) metrics.Unbilled(g.Count(), g.Sum(r => r.Quantity), reason, g.Key);
     }
 
     private sealed record ChunkResult(List<(MeteringRecord Record, Outcome Outcome)> Results, int Calls);
@@ -199,7 +198,7 @@ public sealed class MeteringSender(IDbContextFactory<PortalDbContext> factory, I
     private async Task<ChunkResult> SendChunkAsync(IReadOnlyList<MeteringRecord> chunk, CancellationToken ct)
     {
         var request = new BatchMeterUsageRequest { ProductCode = chunk[0].ProductCode, UsageRecords = [.. chunk.Select(ToUsageRecord)] };
-        Calls.Add(1);
+        metrics.Call();
         try
         {
             var response = await metering.BatchMeterUsageAsync(request, ct);
@@ -263,7 +262,7 @@ public sealed class MeteringSender(IDbContextFactory<PortalDbContext> factory, I
                 record.AwsMeteringRecordId = outcome.AwsId ?? record.AwsMeteringRecordId;
                 record.LastError = Truncate(outcome.Error);
                 tally.Duplicate++;
-                Records.Add(1, new KeyValuePair<string, object?>("status", record.Status.ToString()));
+                metrics.Records(1, record.Status.ToString());
                 return;
             case Verdict.NotSubscribed: record.Status = MeteringStatus.CustomerNotSubscribed; tally.NotSubscribed++; break;
             case Verdict.Failed: record.Status = MeteringStatus.Failed; tally.Failed++; break;
@@ -271,7 +270,7 @@ public sealed class MeteringSender(IDbContextFactory<PortalDbContext> factory, I
         record.AwsMeteringRecordId = outcome.AwsId ?? record.AwsMeteringRecordId;
         record.LastError = Truncate(outcome.Error);
         record.SentAt = now;
-        Records.Add(1, new KeyValuePair<string, object?>("status", record.Status.ToString()));
+        metrics.Records(1, record.Status.ToString());
     }
 
     public static UsageRecord ToUsageRecord(MeteringRecord r) => new()

@@ -35,7 +35,7 @@ public static class UsageEndpoints
             ctx.Response.Headers.WWWAuthenticate = "Bearer";
             return Problem(StatusCodes.Status401Unauthorized, "invalid-api-key", "A valid API key is required (Authorization: Bearer <key>).");
         }
-        if (limits.Admit(ctx, key.Id) is { } refused) return refused;
+        if (await limits.AdmitAsync(ctx, key.Id) is { } refused) return refused;
         if (!(ctx.Request.ContentType ?? "").StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
             return Problem(StatusCodes.Status415UnsupportedMediaType, "unsupported-media-type", "Send the usage as application/json.");
 

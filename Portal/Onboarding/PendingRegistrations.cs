@@ -32,7 +32,7 @@ public sealed class PendingRegistrations(OnboardingSessions sessions, AccountSer
     {
         var session = await sessions.FindAsync(sessionId, ct);
         if (Of(session) is not { } pending) return VerifyResult.NothingPending;
-        throttle.Demand(AccountAction.VerifyCode, pending.Email);
+        await throttle.DemandAsync(AccountAction.VerifyCode, pending.Email);
         if (pending.SentAt.Add(options.Value.VerificationLifetime) < time.GetUtcNow()) return VerifyResult.Expired;
         if (pending.FailedAttempts >= options.Value.MaxCodeAttempts) return VerifyResult.TooManyAttempts;
         var attempts = pending.FailedAttempts + 1;
@@ -46,7 +46,7 @@ public sealed class PendingRegistrations(OnboardingSessions sessions, AccountSer
     {
         var session = await sessions.FindAsync(sessionId, ct);
         if (Of(session) is not { } pending) return ResendResult.AlreadyVerified;
-        throttle.Demand(AccountAction.ResendCode, pending.Email);
+        await throttle.DemandAsync(AccountAction.ResendCode, pending.Email);
         var now = time.GetUtcNow();
         if (now < NextResendAt(pending)) return ResendResult.TooSoon;
         await accounts.SendAccountExistsAsync(pending.Email, ct);

@@ -21,6 +21,26 @@ public static class KeyRingProtection
         return builder.ProtectKeysWithCertificate(certificate).UnprotectKeysWithAnyCertificate(certificate);
     }
 
+    /// <summary>
+    /// Where the key ring lives, so cookies, onboarding tickets and antiforgery tokens issued by one instance are
+    /// honoured by every other: an explicitly configured folder (DataProtection:KeysPath) wins; otherwise Redis when
+    /// Redis:Configuration is set, or else the portal's database.
+    /// </summary>
+    public static IDataProtectionBuilder PersistKeysToConfiguredStore(this IDataProtectionBuilder builder, IConfiguration config,
+        IHostEnvironment environment, RedisConnection? redis)
+    {
+        if (config["DataProtection:KeysPath"] is { Length: > 0 } k)
+            return builder.PersistKeysToFileSystem(new DirectoryInfo(Path.GetFullPath(Path.Combine(environment.ContentRootPath, k))));
+        if (redis is not null)
+        {
+            var prefix = config.GetSection(RedisOptions.SectionName).Get<RedisOptions>()?.KeyPrefix ?? new RedisOptions().KeyPrefix;
+            return builder.PersistKeysToStackExchangeRedis(redis.Database, RedisKeyRingName(prefix));
+        }
+        return builder.PersistKeysToDbContext<Portal.Data.PortalDbContext>();
+    }
+
+    public static string RedisKeyRingName(string prefix) => prefix + "DataProtection-Keys";
+
     /// <summary>Loads and checks the certificate now, so a wrong path or password stops start-up naming the key.</summary>
     public static X509Certificate2 Load(string file, string? password)
     {

@@ -15,7 +15,7 @@ public static partial class OperationsExtensions
 
     public static IHostApplicationBuilder AddOperations(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddSingleton<PrometheusExporter>();
+        builder.AddPortalTelemetry();
         builder.Services.AddPortalRateLimits(builder.Configuration);
         builder.Services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database", tags: ["ready"])
@@ -35,8 +35,8 @@ public static partial class OperationsExtensions
     /// <summary>First in the pipeline: the forwarded scheme and client address, and a correlation id on every log line.</summary>
     public static WebApplication UseOperations(this WebApplication app)
     {
-        app.Services.GetRequiredService<PrometheusExporter>(); // listening from the start, not from the first scrape
         app.UseForwardedHeaders();
+        app.UsePortalTelemetry();
         app.UseSecurityHeaders();
         app.Use(async (ctx, next) =>
         {
@@ -71,8 +71,7 @@ public static partial class OperationsExtensions
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).ExcludeFromDescription();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = WriteJsonAsync })
             .ExcludeFromDescription();
-        app.MapGet("/metrics", (PrometheusExporter exporter) => Results.Text(exporter.Render(), "text/plain; version=0.0.4; charset=utf-8"))
-            .ExcludeFromDescription();
+        app.MapPortalMetrics();
         return app;
     }
 

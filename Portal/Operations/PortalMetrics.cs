@@ -3,20 +3,27 @@ using System.Diagnostics.Metrics;
 namespace Portal.Operations;
 
 /// <summary>
-/// The portal's business counters in one Meter ("Portal"); features with their own Meter (Portal.Marketplace,
-/// Portal.Metering, Portal.Webhooks) are exported the same way at /metrics.
+/// The portal's business counters in one Meter ("Portal"), a singleton made by the host's IMeterFactory: each
+/// portal instance (and each test server in one process) has its own meter, disposed with its container. Features
+/// with their own Meter (Portal.Marketplace, Portal.Metering, Portal.Webhooks) are exported the same way at /metrics.
 /// </summary>
-public static class PortalMetrics
+public sealed class PortalMetrics
 {
-    public static readonly Meter Meter = new("Portal");
-    public static readonly Counter<long> Landings = Meter.CreateCounter<long>("portal.landings", description: "Landings by outcome (started or the problem)");
-    public static readonly Counter<long> Links = Meter.CreateCounter<long>("portal.links", description: "Link attempts by outcome");
-    public static readonly Counter<long> Emails = Meter.CreateCounter<long>("portal.emails", description: "E-mail delivery attempts by result");
+    public const string MeterName = "Portal";
 
-    public static readonly Counter<long> Throttled = Meter.CreateCounter<long>("portal.ratelimited", description: "Requests refused by a rate limit, by endpoint");
-    public static void RateLimited(string endpoint) => Throttled.Add(1, new KeyValuePair<string, object?>("endpoint", endpoint));
+    private readonly Counter<long> landings, links, emails, throttled;
 
-    public static void Landing(string outcome) => Landings.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
-    public static void Link(string outcome) => Links.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
-    public static void Email(string result) => Emails.Add(1, new KeyValuePair<string, object?>("result", result));
+    public PortalMetrics(IMeterFactory meters)
+    {
+        var meter = meters.Create(MeterName);
+        landings = meter.CreateCounter<long>("portal.landings", description: "Landings by outcome (started or the problem)");
+        links = meter.CreateCounter<long>("portal.links", description: "Link attempts by outcome");
+        emails = meter.CreateCounter<long>("portal.emails", description: "E-mail delivery attempts by result");
+        throttled = meter.CreateCounter<long>("portal.ratelimited", description: "Requests refused by a rate limit, by endpoint");
+    }
+
+    public void RateLimited(string endpoint) => throttled.Add(1, new KeyValuePair<string, object?>("endpoint", endpoint));
+    public void Landing(string outcome) => landings.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
+    public void Link(string outcome) => links.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
+    public void Email(string result) => emails.Add(1, new KeyValuePair<string, object?>("result", result));
 }

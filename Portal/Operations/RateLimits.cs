@@ -33,7 +33,7 @@ public sealed class RateLimitOptions
 /// <summary>
 /// ASP.NET Core's rate limiter on the public endpoints: the landing and AWS's notification endpoints per client IP
 /// (after forwarded headers), the usage API per client IP before the key lookup and per valid key after it
-/// (<see cref="UsageKeyLimits"/>): a limit keyed on whatever key is presented would give a client rotating made-up keys
+/// (<see cref="UsageKeyLimits"/>), each window in Redis when it is configured (<see cref="RateLimitWindows"/>): a limit keyed on whatever key is presented would give a client rotating made-up keys
 /// unlimited requests, each a database look-up. A refused buyer gets the landing's localized page with
 /// Retry-After; a program gets a 429 problem with Retry-After.
 /// </summary>
@@ -48,17 +48,18 @@ public static class RateLimits
         services.AddRateLimiter(r =>
         {
             r.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            r.AddPolicy(Landing, ctx => Window(o.Enabled, "ip:" + ClientIp(ctx), o.Landing));
-            r.AddPolicy(Notifications, ctx => Window(o.Enabled, "ip:" + ClientIp(ctx), o.Notifications));
-            r.AddPolicy(Usage, ctx => Window(o.Enabled, "usage-ip:" + ClientIp(ctx), o.UsagePerClient));
+            r.AddPolicy(Landing, ctx => Window(ctx, o.Enabled, "landing:ip:" + ClientIp(ctx), o.Landing));
+            r.AddPolicy(Notifications, ctx => Window(ctx, o.Enabled, "notifications:ip:" + ClientIp(ctx), o.Notifications));
+            r.AddPolicy(Usage, ctx => Window(ctx, o.Enabled, "usage-ip:" + ClientIp(ctx), o.UsagePerClient));
             r.OnRejected = OnRejectedAsync;
         });
+        services.AddSingleton<RateLimitWindows>();
         services.AddSingleton<UsageKeyLimits>();
         return services;
     }
 
-    private static RateLimitPartition<string> Window(bool enabled, string key, RateLimitOptions.Limit limit) => enabled
-        ? RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions { PermitLimit = limit.PermitLimit, Window = limit.Window, QueueLimit = 0 })
+    private static RateLimitPartition<string> Window(HttpContext ctx, bool enabled, string key, RateLimitOptions.Limit limit) => enabled
+        ? ctx.RequestServices.GetRequiredService<RateLimitWindows>().Window(key, limit)
         : RateLimitPartition.GetNoLimiter(key);
 
     private static string ClientIp(HttpContext ctx) => ctx.Connection.RemoteIpAddress?.ToString() ?? "unknown";
@@ -70,7 +71,7 @@ public static class RateLimits
         var retry = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromSeconds(60);
         ctx.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retry.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
         if (ctx.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodePagesFeature>() is { } pages) pages.Enabled = false;
-        PortalMetrics.RateLimited(ctx.GetEndpoint()?.DisplayName ?? ctx.Request.Path);
+        ctx.RequestServices.GetRequiredService<PortalMetrics>().RateLimited(ctx.GetEndpoint()?.DisplayName ?? ctx.Request.Path);
         if (ctx.Request.Path.StartsWithSegments("/marketplace/landing"))
         {
             ctx.Response.Headers.CacheControl = "no-store";

@@ -29,12 +29,12 @@ public sealed record LinkResult(LinkOutcome Outcome, Guid? OrganizationId = null
 public sealed class LinkService(
     IDbContextFactory<PortalDbContext> factory, UserManager<ApplicationUser> users, IEmailComposer composer, IEmailDelivery delivery,
     IOptions<OnboardingOptions> onboarding, IOptions<MarketplaceOptions> marketplace, IOptions<BrandOptions> brand, TimeProvider time,
-    ILogger<LinkService> logger, Portal.Operations.PublicUrls urls)
+    ILogger<LinkService> logger, Portal.Operations.PublicUrls urls, Portal.Operations.PortalMetrics metrics)
 {
     public async Task<LinkResult> LinkAsync(Guid sessionId, string userId, CancellationToken ct = default)
     {
         var result = await LinkOnceAsync(sessionId, userId, userId, ct);
-        Portal.Operations.PortalMetrics.Link(result.Outcome.ToString());
+        metrics.Link(result.Outcome.ToString());
         return result;
     }
 
@@ -45,7 +45,7 @@ public sealed class LinkService(
     public async Task<LinkResult> LinkForMemberAsync(Guid sessionId, string memberUserId, string adminUserId, CancellationToken ct = default)
     {
         var result = await LinkOnceAsync(sessionId, memberUserId, adminUserId, ct);
-        Portal.Operations.PortalMetrics.Link(result.Outcome.ToString());
+        metrics.Link(result.Outcome.ToString());
         return result;
     }
 

@@ -47,22 +47,6 @@ internal sealed class WorkspaceConfiguration : IEntityTypeConfiguration<Workspac
     }
 }
 
-internal sealed class EmailMessageConfiguration : IEntityTypeConfiguration<EmailMessage>
-{
-    public void Configure(EntityTypeBuilder<EmailMessage> b)
-    {
-        b.ToTable("EmailMessages");
-        b.Property(e => e.To).HasMaxLength(320).IsRequired();
-        b.Property(e => e.Subject).HasMaxLength(300).IsRequired();
-        b.Property(e => e.Kind).HasMaxLength(64).IsRequired();
-        b.Property(e => e.Culture).HasMaxLength(16).IsRequired();
-        b.Property(e => e.Status).HasConversion<string>().HasMaxLength(16);
-        b.Property(e => e.LastError).HasMaxLength(2000);
-        b.HasIndex(e => new { e.Status, e.NextAttemptAt });
-        b.HasIndex(e => e.CreatedAt);
-    }
-}
-
 internal sealed class EmailVerificationConfiguration : IEntityTypeConfiguration<EmailVerification>
 {
     public void Configure(EntityTypeBuilder<EmailVerification> b)

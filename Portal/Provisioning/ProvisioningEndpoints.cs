@@ -45,7 +45,7 @@ public static class ProvisioningEndpoints
             return Problem(StatusCodes.Status401Unauthorized, "invalid-api-key", "A valid vendor API key is required (Authorization: Bearer vpk_…); create one in the console.");
         }
         // Per valid key, after the lookup (the endpoint's policy limits per client before it): the usage API's budget.
-        if (ctx.RequestServices.GetRequiredService<Portal.Operations.UsageKeyLimits>().Admit(ctx, key.Id) is { } refused) return refused;
+        if (await ctx.RequestServices.GetRequiredService<Portal.Operations.UsageKeyLimits>().AdmitAsync(ctx, key.Id) is { } refused) return refused;
         ctx.Items[KeyItem] = key;
         return await next(context);
     }

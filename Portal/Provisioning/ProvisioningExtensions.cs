@@ -12,6 +12,7 @@ public static class ProvisioningExtensions
         builder.Services.AddSingleton<VendorApiKeyService>();
         builder.Services.AddScoped<ProvisioningService>();
         builder.Services.AddScoped<Portal.Admin.Provisioning.VendorConsole>();
+        builder.Services.AddScoped<Portal.Admin.Provisioning.ConsoleOrganizations>();
         builder.Services.AddAdminTab(new AdminTab("organizations", typeof(Portal.Admin.Provisioning.OrganizationsTab), "Tab.Organizations", typeof(Portal.Localization.AdminResources), AdminTabScope.Console, 30));
         builder.Services.AddAdminTab(new AdminTab("vendor-keys", typeof(Portal.Admin.Provisioning.VendorKeysTab), "Tab.VendorKeys", typeof(Portal.Localization.AdminResources), AdminTabScope.Console, 40));
         // Development's existing customers (README): only with DevTools on, and by default only in Development, so

@@ -115,7 +115,12 @@ public sealed class ProvisioningService(
     }
 
     /// <summary>Creates an organization with its first admin (and first workspace) in one transaction: console and sign-up.</summary>
-    public async Task<ProvisionResult<OrganizationView>> CreateOrganizationAsync(NewOrganization request, string actor, CancellationToken ct = default)
+    /// <param name="firstAdmin">
+    /// How the first admin is added, instead of naming them a member at once (the API's way): the console invites
+    /// them. Called with the new organization inside the same unit of work.
+    /// </param>
+    public async Task<ProvisionResult<OrganizationView>> CreateOrganizationAsync(NewOrganization request, string actor, CancellationToken ct = default,
+        Func<PortalDbContext, Organization, Task>? firstAdmin = null)
     {
         if (Errors(newOrganizationRules.Validate(request)) is { } errors) return new(ProvisionStatus.Invalid, Errors: errors);
         var externalId = string.IsNullOrEmpty(request.ExternalId) ? null : request.ExternalId;
@@ -131,7 +136,8 @@ public sealed class ProvisioningService(
                 db.Workspaces.Add(new Workspace { OrganizationId = organization.Id, Name = w.Name!.Trim(), Site = w.Site!, Language = w.Language!, CreatedAt = now });
                 db.AuditEvents.Add(Audit("workspace.created", actor, now, $"organization {organization.Id}: {w.Name!.Trim()}, {w.Site}, {w.Language}"));
             }
-            await StageMemberAsync(db, organization.Id, request.AdminEmail!, OrganizationRole.Admin, request.AdminName, actor, ct);
+            if (firstAdmin is null) await StageMemberAsync(db, organization.Id, request.AdminEmail!, OrganizationRole.Admin, request.AdminName, actor, ct);
+            else await firstAdmin(db, organization);
             try
             {
                 await db.SaveChangesAsync(ct);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -16,6 +17,8 @@ public sealed class WebhookDeliveryWorker(
 {
     public const string HttpClientName = "webhooks";
     public const string MeterName = "Portal.Webhooks";
+    /// <summary>One activity a delivery attempt (source "Portal.Webhooks"), above its HTTP request.</summary>
+    public static readonly ActivitySource Activities = new(MeterName);
     private const int BatchSize = 100;
 
     private readonly Counter<long> delivered = meters.Create(MeterName)
@@ -90,6 +93,9 @@ public sealed class WebhookDeliveryWorker(
 
     private async Task<bool> AttemptAsync(WebhookDelivery row, WebhookOptions o, CancellationToken ct)
     {
+        using var activity = Activities.StartActivity("Webhooks.Deliver", ActivityKind.Producer);
+        activity?.SetTag("portal.webhook.event_type", row.EventType).SetTag("portal.webhook.event_id", row.EventId)
+            .SetTag("portal.webhook.attempt", row.Attempts + 1);
         int? status = null;
         string error;
         try
@@ -101,6 +107,7 @@ public sealed class WebhookDeliveryWorker(
             {
                 row.MarkDelivered(status.Value, time.GetUtcNow());
                 delivered.Add(1, new KeyValuePair<string, object?>("type", row.EventType));
+                activity?.SetTag("portal.webhook.outcome", "delivered");
                 logger.LogInformation("Webhook {EventId} ({EventType}) delivered after {Attempts} attempt(s)", row.EventId, row.EventType, row.Attempts);
                 return true;
             }
@@ -116,6 +123,8 @@ public sealed class WebhookDeliveryWorker(
             error = $"{ex.GetType().Name}: {ex.Message}";
         }
         row.MarkAttemptFailed(status, error, time.GetUtcNow() + Backoff(row.Attempts + 1, o, Random.Shared.NextDouble()), o.MaxAttempts);
+        activity?.SetStatus(ActivityStatusCode.Error, error)
+            .SetTag("portal.webhook.outcome", row.Status == WebhookDeliveryStatus.Failed ? "failed" : "retry");
         if (row.Status == WebhookDeliveryStatus.Failed)
         {
             failed.Add(1, new KeyValuePair<string, object?>("type", row.EventType));

@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace Portal.Bench;
 
 /// <summary>
-/// <c>dotnet run -c Release --project bench/Portal.Bench -- [all|landing|circuits|arrival|transitions|metering|startup|accounts|crash] [--records N] [--seconds N] [--samples N]
+/// <c>dotnet run -c Release --project bench/Portal.Bench -- [all|landing|circuits|arrival|transitions|metering|startup|accounts|reset|crash] [--records N] [--seconds N] [--samples N]
 /// [--postgres "&lt;connection string&gt;"]</c>
 /// prints a table of measurements; <c>crash</c> (see Crash/CrashTest.cs) is a pass/fail crash test with its own options. Nothing here is asserted: tests carry no timing thresholds.
 /// (Not top-level statements: their generated Program class would clash with the portal's.)
@@ -36,7 +36,8 @@ public static class BenchMain
         if (what is "all" or "metering") rows.AddRange(await MeteringBench.RunAsync(records, postgres));
         if (what is "all" or "startup") rows.AddRange(await StartupBench.RunAsync(repo, 5));
         if (what is "all" or "accounts") rows.AddRange(await AccountsBench.RunAsync(postgres, int.TryParse(Arg("--samples"), out var s) ? s : 60));
-        if (rows.Count == 0) throw new ArgumentException($"Unknown benchmark '{what}'. Known: all, landing, circuits, arrival, transitions, metering, startup, accounts, crash.");
+        if (what is "reset") rows.AddRange(await ResetBench.RunAsync(postgres, int.TryParse(Arg("--samples"), out var r) ? r : 10));
+        if (rows.Count == 0) throw new ArgumentException($"Unknown benchmark '{what}'. Known: all, landing, circuits, arrival, transitions, metering, startup, accounts, reset, crash.");
         var width = rows.Max(r => r.Measure.Length);
         Console.WriteLine();
         Console.WriteLine($"| {"measure".PadRight(width)} | value");

@@ -6,17 +6,30 @@ export const launch = () => chromium.launch({
   args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
 });
 export const circuit = page => page.locator("[data-circuit=on]").waitFor({ state: "attached", timeout: 30000 });
+/**
+ * Waits until the option list has closed. The autocomplete searches on focus and again on the click; on a loaded
+ * machine the second search can open the list again after the pick, and its overlay would take the next click.
+ * Escape closes it and keeps the value, as it does for a person.
+ */
+async function listClosed(page, name) {
+  const open = page.locator(".mud-popover-open");
+  for (let attempt = 0; attempt < 3; attempt++) {
+    if (await open.waitFor({ state: "detached", timeout: 3000 }).then(() => true, () => false)) return;
+    await page.locator(`input[name=${name}]`).press("Escape");
+  }
+  await open.waitFor({ state: "detached", timeout: 5000 });
+}
 /** A MudSelect: its input carries the name; the list opens in a popover with role=option items. */
 export async function pick(page, name, index = 0) {
   await page.locator(`input[name=${name}]`).click();
   await page.locator(".mud-popover-open [role=option]").nth(index).click();
-  await page.locator(".mud-popover-open").waitFor({ state: "detached", timeout: 5000 }).catch(() => {});
+  await listClosed(page, name);
 }
 /** The country MudAutocomplete: type, then take the first match. */
 export async function complete(page, name, text) {
   await page.locator(`input[name=${name}]`).fill(text);
   await page.locator(".mud-popover-open [role=option]").first().click();
-  await page.locator(".mud-popover-open").waitFor({ state: "detached", timeout: 5000 }).catch(() => {});
+  await listClosed(page, name);
 }
 export async function next(page, path) {
   await page.locator("#step-submit").click();

@@ -5,13 +5,14 @@ using Microsoft.Extensions.DependencyInjection;
 using Portal.Accounts;
 using Portal.Email;
 using Portal.Tests.Infrastructure;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Portal.Tests.Integration.Accounts;
 
 /// <summary>Registration, verification by code and link, lockout and sign-in tickets on a real SQLite file.</summary>
 public sealed class AccountServiceTests : IAsyncLifetime
 {
-    private readonly ManualTimeProvider clock = new();
+    private readonly FakeTimeProvider clock = new(DateTimeOffset.UtcNow);
     private readonly PortalAppFactory app;
     private AsyncServiceScope scope;
 

@@ -5,6 +5,7 @@ using Portal.Marketplace.Subscriptions;
 using Portal.Onboarding;
 using Portal.Organizations;
 using Portal.Tests.Infrastructure;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Portal.Tests.Integration.Admin;
 
@@ -24,7 +25,7 @@ public sealed class AdminQueryTests
         {
             var f = new Fixture();
             if (provider == "Postgres") f.pg = await PostgresDatabase.CreateAsync();
-            var clock = new ManualTimeProvider(Now);
+            var clock = new FakeTimeProvider(Now);
             f.App = new PortalAppFactory(new Dictionary<string, string?> { ["Admin:Emails:0"] = configuredAdmin ? "admin@example.com" : null },
                 f.pg?.ConnectionString,
                 s => s.AddSingleton<TimeProvider>(clock));

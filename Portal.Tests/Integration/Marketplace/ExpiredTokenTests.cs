@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Portal.Marketplace.Simulator;
 using Portal.Tests.Infrastructure;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Portal.Tests.Integration.Marketplace;
 
@@ -39,7 +40,7 @@ public sealed class ExpiredTokenTests
     [Fact]
     public async Task A_token_resubmitted_after_it_expired_resumes_the_session_of_the_browser_that_holds_it()
     {
-        var clock = new ManualTimeProvider(DateTimeOffset.UtcNow);
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var app = new PortalAppFactory(configureServices: s => s.Replace(ServiceDescriptor.Singleton<TimeProvider>(clock)));
         var token = app.Services.GetRequiredService<SimulatorTokens>().Mint(PortalAppFactory.PaygProduct, SimulatedOffer.Payg, "450000000003");
         using var browser = app.CreateBrowser();

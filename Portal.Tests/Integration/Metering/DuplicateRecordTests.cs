@@ -28,7 +28,7 @@ public sealed class DuplicateRecordTests
         await world.UsageAsync(known.Id, "requests", 5, hour);
         await world.UsageAsync(fine.Id, "requests", 6, hour);
         await world.Aggregator().AggregateAsync();
-        using var unbilled = new UnbilledListener();
+        using var unbilled = new UnbilledListener(world.App.Services.GetRequiredService<IMeterFactory>());
 
         var summary = await world.Sender().SendDueAsync();
 
@@ -37,8 +37,8 @@ public sealed class DuplicateRecordTests
         Assert.Equal(MeteringStatus.Duplicate, records[known.Id].Status);
         Assert.Null(records[known.Id].SentAt); // not treated as sent
         Assert.Contains("Not billed", records[known.Id].LastError);
-        // Other tests in this process meter too: ours is among what the counters saw.
-        Assert.Contains(("portal.metering.unbilled.quantity", 5L, "duplicate"), unbilled.Seen);
+        // Only this portal's meter is listened to (its IMeterFactory), whatever other tests meter meanwhile.
+        Assert.Equal([("portal.metering.unbilled", 1L, "duplicate"), ("portal.metering.unbilled.quantity", 5L, "duplicate")], unbilled.Seen);
         await using (var db = world.Db())
         {
             var alert = await db.AuditEvents.AsNoTracking().SingleAsync(e => e.Type == MeteringSender.DuplicateEvent);
@@ -54,16 +54,20 @@ public sealed class DuplicateRecordTests
         Assert.Equal(new UnbilledTotal(MeteringStatus.Duplicate, 1, 5), Assert.Single(await attention.TotalsAsync()));
     }
 
-    /// <summary>Listens to the portal's own "portal.metering.unbilled" counters.</summary>
+    /// <summary>Listens to this portal's own "portal.metering.unbilled" counters (the meter its IMeterFactory made).</summary>
     private sealed class UnbilledListener : IDisposable
     {
         private readonly MeterListener listener = new();
         private readonly System.Collections.Concurrent.ConcurrentQueue<(string, long, string?)> seen = new();
         public IReadOnlyCollection<(string Name, long Value, string? Reason)> Seen => seen;
 
-        public UnbilledListener()
+        public UnbilledListener(IMeterFactory factory)
         {
-            listener.InstrumentPublished = (i, l) => { if (i.Meter.Name == "Portal.Metering" && i.Name.StartsWith("portal.metering.unbilled", StringComparison.Ordinal)) l.EnableMeasurementEvents(i); };
+            listener.InstrumentPublished = (i, l) =>
+            {
+                if (i.Meter.Name == MeteringMetrics.MeterName && ReferenceEquals(i.Meter.Scope, factory) && i.Name.StartsWith("portal.metering.unbilled", StringComparison.Ordinal))
+                    l.EnableMeasurementEvents(i);
+            };
             listener.SetMeasurementEventCallback<long>((i, v, tags, _) =>
             {
                 string? reason = null;

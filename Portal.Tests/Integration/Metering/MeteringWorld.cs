@@ -8,6 +8,7 @@ using Portal.Marketplace.Simulator;
 using Portal.Marketplace.Subscriptions;
 using Portal.Metering;
 using Portal.Tests.Infrastructure;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Portal.Tests.Integration.Metering;
 
@@ -18,19 +19,24 @@ namespace Portal.Tests.Integration.Metering;
 public sealed class MeteringWorld : IAsyncDisposable
 {
     public const string Product = PortalAppFactory.PaygProduct;
-    public ManualTimeProvider Clock { get; }
+    public FakeTimeProvider Clock { get; }
     public PortalAppFactory App { get; }
     public SimulatorState Aws => App.Services.GetRequiredService<SimulatorState>();
 
-    public MeteringWorld(DateTimeOffset now, string? postgres = null, IDictionary<string, string?>? settings = null)
+    public MeteringWorld(DateTimeOffset now, string? postgres = null, IDictionary<string, string?>? settings = null,
+        Action<IServiceCollection>? services = null)
     {
-        Clock = new ManualTimeProvider(now);
+        Clock = new FakeTimeProvider(now).WithRealTimers();
         var all = new Dictionary<string, string?>
         {
             ["Metering:Enabled"] = "false", ["Metering:RetryBaseDelay"] = "00:00:10", ["Metering:MaxRetryDelay"] = "00:01:00",
         };
         foreach (var (k, v) in settings ?? new Dictionary<string, string?>()) all[k] = v;
-        App = new PortalAppFactory(all, postgres, services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock)));
+        App = new PortalAppFactory(all, postgres, s =>
+        {
+            s.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock));
+            services?.Invoke(s);
+        });
         _ = App.BaseAddress; // start the server
     }
 
@@ -42,7 +48,7 @@ public sealed class MeteringWorld : IAsyncDisposable
         ? App.Services.GetRequiredService<MeteringSender>()
         : new MeteringSender(App.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>(), client,
             App.Services.GetRequiredService<IOptions<MeteringOptions>>(), Clock,
-            App.Services.GetRequiredService<Microsoft.Extensions.Logging.ILogger<MeteringSender>>());
+            App.Services.GetRequiredService<Microsoft.Extensions.Logging.ILogger<MeteringSender>>(), App.Services.GetRequiredService<MeteringMetrics>());
 
     public IAmazonMarketplaceMetering AwsClient() => App.Services.GetRequiredService<IAmazonMarketplaceMetering>();
 

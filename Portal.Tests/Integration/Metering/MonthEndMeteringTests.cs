@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Portal.Marketplace.Aws;
 using Portal.Metering;
 using Portal.Organizations;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Portal.Tests.Integration.Metering;
 
@@ -120,7 +121,7 @@ public sealed class MonthEndMeteringTests
     }
 
     /// <summary>AWS as seen through a slow network: the clock moves on while the call travels.</summary>
-    private sealed class SlowMetering(IAmazonMarketplaceMetering inner, Infrastructure.ManualTimeProvider clock, TimeSpan delay) : IAmazonMarketplaceMetering
+    private sealed class SlowMetering(IAmazonMarketplaceMetering inner, FakeTimeProvider clock, TimeSpan delay) : IAmazonMarketplaceMetering
     {
         public Task<BatchMeterUsageResponse> BatchMeterUsageAsync(BatchMeterUsageRequest request, CancellationToken ct = default)
         {

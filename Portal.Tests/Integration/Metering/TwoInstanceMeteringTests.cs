@@ -7,6 +7,7 @@ using Portal.Marketplace.Simulator;
 using Portal.Marketplace.Subscriptions;
 using Portal.Metering;
 using Portal.Tests.Infrastructure;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Portal.Tests.Integration.Metering;
 
@@ -24,7 +25,7 @@ public sealed class TwoInstanceMeteringTests
     /// shared by both instances: every second call is throttled, each call takes a moment, and every third one lasts
     /// past the metering lease (the clock moves on), so the lease changes hands during rounds.
     /// </summary>
-    private sealed class ThrottlingAws(SimulatorState state, ManualTimeProvider clock, TimeSpan lease) : IAmazonMarketplaceMetering
+    private sealed class ThrottlingAws(SimulatorState state, FakeTimeProvider clock, TimeSpan lease) : IAmazonMarketplaceMetering
     {
         private int calls;
         public int Throttled;
@@ -58,7 +59,7 @@ public sealed class TwoInstanceMeteringTests
     public async Task Two_instances_metering_at_once_against_a_throttling_aws_bill_every_unit_exactly_once()
     {
         await using var pg = await PostgresDatabase.CreateAsync();
-        var clock = new ManualTimeProvider(Now);
+        var clock = new FakeTimeProvider(Now);
         var lease = TimeSpan.FromSeconds(30);
         var aws = new ThrottlingAws(new SimulatorState(clock), clock, lease);
         var settings = new Dictionary<string, string?>

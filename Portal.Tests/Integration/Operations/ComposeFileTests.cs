@@ -40,6 +40,32 @@ public sealed class ComposeFileTests
         Assert.Contains(services["portal"], l => Regex.IsMatch(l, @"^\s+Portal__PublicBaseUrl:\s*https://"));
     }
 
+    [Fact]
+    public void Shared_state_goes_to_a_persistent_unpublished_redis_the_portal_waits_for()
+    {
+        var redis = services["redis"];
+        Assert.Contains(redis, l => l.Contains("\"--appendonly\", \"yes\"", StringComparison.Ordinal));
+        Assert.Contains(redis, l => Regex.IsMatch(l, @"^\s+- \w+:/data\s*$"));
+        var portal = services["portal"];
+        Assert.Contains(portal, l => Regex.IsMatch(l, @"^\s+Redis__Configuration:\s*redis:6379\s*$"));
+        var dependsOn = portal.SkipWhile(l => !l.StartsWith("    depends_on:", StringComparison.Ordinal)).Skip(1).TakeWhile(l => l.StartsWith("      ", StringComparison.Ordinal)).ToList();
+        Assert.Contains("      redis:", dependsOn);
+    }
+
+    /// <summary>A renamed key in compose.yaml would be ignored without a word: every setting given to the portal must be one the reference documents.</summary>
+    [Fact]
+    public void Every_setting_given_to_the_portal_is_a_documented_key()
+    {
+        var documented = Portal.Tests.Unit.ConfigurationDocsTests.DocumentedRows().Keys.ToHashSet();
+        var portal = services["portal"];
+        var environment = portal.SkipWhile(l => !l.StartsWith("    environment:", StringComparison.Ordinal)).Skip(1)
+            .TakeWhile(l => l.StartsWith("      ", StringComparison.Ordinal))
+            .Select(l => Regex.Match(l, @"^\s+([A-Za-z0-9_]+):")).Where(m => m.Success).Select(m => m.Groups[1].Value).ToList();
+        Assert.True(environment.Count > 10, "the portal's environment was not read: " + string.Join(", ", environment));
+        var unknown = environment.Where(name => !documented.Contains(string.Join(':', name.Split("__").Select(s => s.All(char.IsAsciiDigit) ? "N" : s)))).ToList();
+        Assert.True(unknown.Count == 0, "compose.yaml gives the portal settings docs/configuration.md does not document: " + string.Join(", ", unknown));
+    }
+
     /// <summary>The lines of each service under <c>services:</c>, keyed by its name (two-space indentation).</summary>
     private static Dictionary<string, List<string>> ReadServices(string[] lines)
     {

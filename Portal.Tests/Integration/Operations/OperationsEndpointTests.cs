@@ -60,14 +60,21 @@ public sealed class OperationsEndpointTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.SeeOther, (await LandAsync(browser, "610000000001")).StatusCode);
         using var bad = app.CreateBrowser();
         await bad.PostAsync("/marketplace/landing", new FormUrlEncodedContent([new("x-amzn-marketplace-token", "not-a-token")]));
+        Assert.Equal(HttpStatusCode.BadRequest, (await bad.PostAsync("/marketplace/notifications/sns", new StringContent("not json"))).StatusCode);
 
         var response = await browser.GetAsync("/metrics");
         var text = await response.Content.ReadAsStringAsync();
 
         Assert.StartsWith("text/plain", response.Content.Headers.ContentType!.ToString());
         Assert.Contains("# TYPE portal_landings_total counter", text);
-        Assert.Matches(@"portal_landings_total\{outcome=""started""\} [1-9]", text);
-        Assert.Matches(@"portal_landings_total\{outcome=""InvalidToken""\} [1-9]", text);
+        Assert.Contains("# HELP portal_landings_total Landings by outcome (started or the problem)", text);
+        // OpenTelemetry's exporter labels every series with its meter (otel_scope_name) besides our own tags.
+        Assert.Matches(@"(?m)^portal_landings_total\{otel_scope_name=""Portal"",outcome=""started""\} [1-9]", text);
+        Assert.Matches(@"(?m)^portal_landings_total\{otel_scope_name=""Portal"",outcome=""InvalidToken""\} [1-9]", text);
+        // A feature's own meter (Portal.Marketplace), and the HTTP server and runtime instruments beside ours.
+        Assert.Matches(@"(?m)^portal_sns_rejected_total\{otel_scope_name=""Portal.Marketplace"",reason=""malformed""\} [1-9]", text);
+        Assert.Matches(@"(?m)^http_server_request_duration_seconds_count\{[^}]*http_route=""/marketplace/landing""[^}]*\} [1-9]", text);
+        Assert.Contains("# TYPE dotnet_gc_collections_total counter", text);
     }
 
     [Fact]

@@ -7,6 +7,7 @@ using Portal.Organizations;
 using Portal.Organizations.Home;
 using Portal.Tests.Infrastructure;
 using Portal.Tests.Integration.Admin;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Portal.Tests.Integration.Organizations;
 
@@ -28,9 +29,11 @@ public sealed class ContractGraceTests
     public async Task A_contract_not_renewed_runs_through_its_grace_period_then_disables_its_organization_until_renewed(string provider)
     {
         await using var pg = provider == "Postgres" ? await PostgresDatabase.CreateAsync() : null;
-        var clock = new ManualTimeProvider(Start);
+        var clock = new FakeTimeProvider(Start);
         await using var app = new PortalAppFactory(new Dictionary<string, string?> { ["Billing:ContractGracePeriod"] = "3.00:00:00", ["Admin:Emails:0"] = "owner@example.com" },
-            pg?.ConnectionString, s => s.AddSingleton<TimeProvider>(clock));
+            pg?.ConnectionString, s => s.AddSingleton<TimeProvider>(clock)
+                // The test sweeps itself; the refresh would ask the simulator (which has no such license) for entitlements.
+                .RemoveHostedService<ContractGraceWorker>().RemoveHostedService<Portal.Marketplace.Entitlements.EntitlementRefreshWorker>());
         _ = app.BaseAddress;
         var admin = await AdminTestData.CreateUserAsync(app, "owner@example.com");
         await app.Services.GetRequiredService<Portal.Admin.AdminGrants>().EnsureConfiguredAsync(admin); // also the vendor's admin: the console shows it too
@@ -94,7 +97,7 @@ public sealed class ContractGraceTests
     [Fact]
     public void A_payg_subscription_or_a_contract_without_an_end_has_no_grace_period()
     {
-        var clock = new ManualTimeProvider(Start);
+        var clock = new FakeTimeProvider(Start);
         var grace = new ContractGrace(null!, Microsoft.Extensions.Options.Options.Create(new BillingOptions()), clock,
             Microsoft.Extensions.Logging.Abstractions.NullLogger<ContractGrace>.Instance);
         var payg = new MarketplaceSubscription { ProductCode = "p", CustomerAwsAccountId = "1", LicenseArn = "a", OfferType = OfferType.Payg, Status = SubscriptionStatus.Cancelled, EndedAt = Start.AddDays(-100) };

@@ -8,6 +8,7 @@ using Portal.Organizations;
 using Portal.Organizations.Members;
 using Portal.Tests.Infrastructure;
 using Portal.Tests.Integration.Admin;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Portal.Tests.Integration.Organizations;
 
@@ -17,15 +18,15 @@ public sealed partial class MembersWorld : IAsyncDisposable
     public const string BaseUrl = "https://portal.example/";
     private readonly PostgresDatabase? pg;
 
-    private MembersWorld(PortalAppFactory app, PostgresDatabase? pg, ManualTimeProvider clock) => (App, this.pg, Clock) = (app, pg, clock);
+    private MembersWorld(PortalAppFactory app, PostgresDatabase? pg, FakeTimeProvider clock) => (App, this.pg, Clock) = (app, pg, clock);
 
     public PortalAppFactory App { get; }
-    public ManualTimeProvider Clock { get; }
+    public FakeTimeProvider Clock { get; }
 
     public static async Task<MembersWorld> CreateAsync(string provider = "Sqlite")
     {
         var pg = provider == "Postgres" ? await PostgresDatabase.CreateAsync() : null;
-        var clock = new ManualTimeProvider(DateTimeOffset.UtcNow);
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var app = new PortalAppFactory(new Dictionary<string, string?> { ["Portal:PublicBaseUrl"] = BaseUrl }, postgresConnection: pg?.ConnectionString,
             configureServices: s => s.Replace(ServiceDescriptor.Singleton<TimeProvider>(clock)));
         _ = app.BaseAddress;

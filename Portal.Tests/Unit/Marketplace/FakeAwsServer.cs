@@ -19,7 +19,8 @@ public sealed class FakeAwsServer : IAsyncDisposable
     public const string AccessKey = "AKIDEXAMPLE";
     public const string SecretKey = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
 
-    public sealed record Received(string Method, string Path, string? Target, string? ContentType, string Body, SigV4Verifier.Result Signature, string Host);
+    public sealed record Received(string Method, string Path, string? Target, string? ContentType, string Body, SigV4Verifier.Result Signature, string Host,
+        string? AmzDate = null, string? SecurityToken = null);
 
     private readonly WebApplication app;
     public ConcurrentQueue<Received> Requests { get; } = new();
@@ -46,7 +47,8 @@ public sealed class FakeAwsServer : IAsyncDisposable
             var check = SigV4Verifier.Verify(new SigV4Verifier.Request(ctx.Request.Method, ctx.Request.Path.Value ?? "/", ctx.Request.QueryString.Value ?? "", headers, ms.ToArray()),
                 k => k == AccessKey ? SecretKey : null, DateTimeOffset.UtcNow);
             var received = new Received(ctx.Request.Method, ctx.Request.Path.Value ?? "", ctx.Request.Headers["X-Amz-Target"].FirstOrDefault(),
-                ctx.Request.ContentType, System.Text.Encoding.UTF8.GetString(ms.ToArray()), check, ctx.Request.Host.Value ?? "");
+                ctx.Request.ContentType, System.Text.Encoding.UTF8.GetString(ms.ToArray()), check, ctx.Request.Host.Value ?? "",
+                ctx.Request.Headers["X-Amz-Date"].FirstOrDefault(), ctx.Request.Headers["X-Amz-Security-Token"].FirstOrDefault());
             server.Requests.Enqueue(received);
             var (status, body, errorHeader) = await server.Respond(received, Interlocked.Increment(ref count));
             ctx.Response.StatusCode = status;

@@ -1,9 +1,12 @@
+using Portal.Email;
+using Portal.Organizations.Members;
 using Portal.Provisioning;
 
 namespace Portal.Admin.Provisioning;
 
 /// <summary>The console's vendor API keys and organizations: the VendorAdmin check first, as in every console service.</summary>
-public sealed class VendorConsole(AdminAccess access, VendorApiKeyService keys, ProvisioningService provisioning)
+public sealed class VendorConsole(AdminAccess access, VendorApiKeyService keys, ProvisioningService provisioning, InvitationService invitations,
+    IEmailDelivery delivery, ConsoleOrganizations organizations)
 {
     public async Task<List<VendorApiKey>> ListKeysAsync(CancellationToken ct = default)
     {
@@ -17,17 +20,24 @@ public sealed class VendorConsole(AdminAccess access, VendorApiKeyService keys, 
     public async Task<bool> RevokeKeyAsync(Guid id, CancellationToken ct = default) =>
         await keys.RevokeAsync(id, await access.DemandAsync(), ct);
 
-    public async Task<IReadOnlyList<OrganizationSummary>> ListOrganizationsAsync(CancellationToken ct = default)
+    public async Task<IReadOnlyList<ConsoleOrganizationRow>> ListOrganizationsAsync(CancellationToken ct = default)
     {
         await access.DemandAsync();
-        return (await provisioning.ListAsync(0, 200, ct)).Items;
+        return await organizations.ListAsync(200, ct);
     }
 
     /// <summary>
-    /// The organization and its first admin, with the API's semantics: an e-mail without an account gets an unclaimed
-    /// user record, claimed later by password reset or sign-up with that address (README, "Provisioning API").
+    /// The organization, and an e-mailed Admin invitation to its first admin, saved together: the person signs in (or
+    /// registers) with that address from the link and becomes the admin, as any invitee does (Organizations/Members).
+    /// The API instead names members at once, for customers the vendor already knows; the console asks.
     /// </summary>
-    public async Task<ProvisionResult<OrganizationView>> CreateOrganizationAsync(string name, string adminEmail, string? externalId, CancellationToken ct = default) =>
-        await provisioning.CreateOrganizationAsync(new NewOrganization(name, adminEmail, string.IsNullOrWhiteSpace(externalId) ? null : externalId.Trim()),
-            await access.DemandAsync(), ct);
+    public async Task<ProvisionResult<OrganizationView>> CreateOrganizationAsync(string name, string adminEmail, string? externalId, CancellationToken ct = default)
+    {
+        var vendorAdmin = await access.DemandAsync();
+        var result = await provisioning.CreateOrganizationAsync(
+            new NewOrganization(name, adminEmail, string.IsNullOrWhiteSpace(externalId) ? null : externalId.Trim()), vendorAdmin, ct,
+            (db, organization) => invitations.StageFirstAdminAsync(db, organization.Id, organization.Name, adminEmail, vendorAdmin, ct));
+        if (result.Status == ProvisionStatus.Created) delivery.Notify();
+        return result;
+    }
 }

@@ -6,6 +6,8 @@ using System.Text.Json.Serialization;
 using Amazon;
 using Amazon.Runtime;
 using Amazon.Runtime.Signing;
+using Polly;
+using Polly.Timeout;
 
 namespace Portal.Marketplace.Aws;
 
@@ -19,12 +21,12 @@ public interface IAwsCredentialSource
 }
 
 /// <summary>
-/// AWS JSON 1.1 over HttpClient: serializes, signs with SigV4, retries throttling and AWS faults with jittered
-/// exponential backoff inside a total time budget, bounds each attempt by a timeout and maps errors to types.
+/// AWS JSON 1.1 over HttpClient: serializes, signs each attempt with SigV4 and maps errors to types; retries,
+/// backoff and timeouts are <see cref="AwsResilience"/>'s pipeline.
 /// </summary>
 public sealed class AwsJsonTransport(
     HttpClient http, AwsServiceEndpoint endpoint, IAwsCredentialSource credentials, AwsCallOptions calls,
-    TimeProvider time, ILogger logger)
+    TimeProvider time, ILogger logger, MarketplaceMetrics? metrics = null)
 {
     internal static readonly JsonSerializerOptions Json = new()
     {
@@ -35,49 +37,49 @@ public sealed class AwsJsonTransport(
     public async Task<TResponse> InvokeAsync<TRequest, TResponse>(string operation, TRequest request, CancellationToken ct)
     {
         var body = JsonSerializer.SerializeToUtf8Bytes(request, Json);
-        var started = time.GetTimestamp();
-        for (var attempt = 1; ; attempt++)
+        var call = new AwsResilience.AwsCall(operation, endpoint, logger, metrics);
+        var context = ResilienceContextPool.Shared.Get(ct);
+        context.Properties.Set(AwsResilience.CallKey, call);
+        try
         {
-            var remaining = calls.MaxTotalTime - time.GetElapsedTime(started);
-            if (remaining <= TimeSpan.Zero)
-                throw new MarketplaceUnavailableException($"{operation}: no answer within {calls.MaxTotalTime}.", timedOut: true);
-            try
-            {
-                return await SendOnceAsync<TResponse>(operation, body, Min(calls.AttemptTimeout, remaining), ct);
-            }
-            catch (Exception ex) when (IsRetryable(ex) && attempt < calls.MaxAttempts)
-            {
-                var delay = Backoff(attempt);
-                if (time.GetElapsedTime(started) + delay >= calls.MaxTotalTime) throw;
-                logger.LogWarning("{Operation} attempt {Attempt} failed with {Error}; retrying in {Delay} ms",
-                    operation, attempt, ErrorName(ex), (int)delay.TotalMilliseconds);
-                await Task.Delay(delay, time, ct);
-            }
+            return await AwsResilience.For(calls, time).ExecuteAsync(
+                static (ctx, s) => s.Self.SendOnceAsync<TResponse>(s.Call, s.Body, ctx.CancellationToken), context, (Self: this, Call: call, Body: body));
+        }
+        catch (TimeoutRejectedException ex)
+        {
+            // The total budget ran out (perhaps during a backoff), or the last attempt did: AWS gave no answer in time.
+            var last = call.LastError is null ? "" : $"; last error before: {call.LastError}";
+            var what = ex.Timeout == calls.MaxTotalTime ? $"no answer within {ex.Timeout}" : $"the attempt timed out after {ex.Timeout}";
+            throw new MarketplaceUnavailableException($"{operation}: {what} ({call.Attempts} of {calls.MaxAttempts} attempts{last}).", timedOut: true, ex);
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
         }
     }
 
-    private async Task<TResponse> SendOnceAsync<TResponse>(string operation, byte[] body, TimeSpan timeout, CancellationToken ct)
+    /// <summary>
+    /// One attempt, signed afresh (a retried request carries its own X-Amz-Date). Cancellation is left to propagate:
+    /// the pipeline's timeouts tell their own expiry from the caller's cancellation.
+    /// </summary>
+    private async ValueTask<TResponse> SendOnceAsync<TResponse>(AwsResilience.AwsCall call, byte[] body, CancellationToken ct)
     {
-        using var timeoutCts = new CancellationTokenSource(timeout, time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timeoutCts.Token);
-        var target = $"{endpoint.TargetPrefix}.{operation}";
-        using var message = await BuildSignedRequestAsync(target, body, linked.Token);
+        Interlocked.Increment(ref call.Attempts);
+        var target = $"{endpoint.TargetPrefix}.{call.Operation}";
+        using var message = await BuildSignedRequestAsync(target, body, ct);
         try
         {
-            using var response = await http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, linked.Token);
-            var payload = await response.Content.ReadAsByteArrayAsync(linked.Token);
+            using var response = await http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, ct);
+            var payload = await response.Content.ReadAsByteArrayAsync(ct);
             if (response.IsSuccessStatusCode)
                 return JsonSerializer.Deserialize<TResponse>(payload, Json)
                        ?? throw new AmazonMarketplaceException("SerializationException", "Empty response body.", response.StatusCode, null);
             throw ParseError(response, payload);
         }
-        catch (OperationCanceledException) when (timeoutCts.IsCancellationRequested && !ct.IsCancellationRequested)
-        {
-            throw new MarketplaceUnavailableException($"{operation}: the attempt timed out after {timeout}.", timedOut: true);
-        }
         catch (HttpRequestException ex)
         {
-            throw new MarketplaceUnavailableException($"{operation}: {ex.Message}", timedOut: false, ex);
+            ct.ThrowIfCancellationRequested(); // a timeout or the caller, not the network: the pipeline tells which
+            throw new MarketplaceUnavailableException($"{call.Operation}: {ex.Message}", timedOut: false, ex);
         }
         catch (JsonException ex)
         {
@@ -144,19 +146,4 @@ public sealed class AwsJsonTransport(
         if (colon >= 0) s = s[..colon];
         return s.Trim();
     }
-
-    private static bool IsRetryable(Exception ex) =>
-        ex is ThrottlingException or InternalServiceErrorException or MarketplaceUnavailableException
-        || ex is AmazonMarketplaceException { StatusCode: >= HttpStatusCode.InternalServerError } and not DisabledApiException;
-
-    private static string ErrorName(Exception ex) => ex is AmazonMarketplaceException a ? a.ErrorType : ex.GetType().Name;
-
-    private TimeSpan Backoff(int attempt)
-    {
-        // Full jitter (AWS Architecture Blog): uniform in [0, min(cap, base * 2^attempt)].
-        var ceiling = Math.Min(calls.MaxDelay.TotalMilliseconds, calls.BaseDelay.TotalMilliseconds * Math.Pow(2, attempt - 1));
-        return TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * ceiling);
-    }
-
-    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 }

@@ -17,38 +17,46 @@ public interface IAmazonMarketplaceEntitlementService
 
 public sealed class MarketplaceMeteringClient(
     HttpClient http, MarketplaceEndpointResolver endpoints, IAwsCredentialSource credentials,
-    IOptions<MarketplaceOptions> options, TimeProvider time, ILogger<MarketplaceMeteringClient> logger, AwsCredentialsStatus? status = null)
+    IOptions<MarketplaceOptions> options, TimeProvider time, ILogger<MarketplaceMeteringClient> logger, AwsCredentialsStatus? status = null,
+    MarketplaceMetrics? metrics = null)
     : IAmazonMarketplaceMetering
 {
     public const int MaxRecordsPerBatch = 25;
 
+    public const string ServiceName = "AWSMPMeteringService";
+
     public Task<ResolveCustomerResponse> ResolveCustomerAsync(ResolveCustomerRequest request, CancellationToken cancellationToken = default) =>
-        Track("ResolveCustomer", Transport().InvokeAsync<ResolveCustomerRequest, ResolveCustomerResponse>("ResolveCustomer", request, cancellationToken));
+        Track("ResolveCustomer", () => Transport().InvokeAsync<ResolveCustomerRequest, ResolveCustomerResponse>("ResolveCustomer", request, cancellationToken));
 
     public Task<BatchMeterUsageResponse> BatchMeterUsageAsync(BatchMeterUsageRequest request, CancellationToken cancellationToken = default)
     {
         if (request.UsageRecords.Count is 0 or > MaxRecordsPerBatch)
             throw new ArgumentException($"BatchMeterUsage takes 1 to {MaxRecordsPerBatch} records.", nameof(request));
-        return Track("BatchMeterUsage", Transport().InvokeAsync<BatchMeterUsageRequest, BatchMeterUsageResponse>("BatchMeterUsage", request, cancellationToken));
+        return Track("BatchMeterUsage", () => Transport().InvokeAsync<BatchMeterUsageRequest, BatchMeterUsageResponse>("BatchMeterUsage", request, cancellationToken));
     }
 
-    private Task<T> Track<T>(string operation, Task<T> call) => status is null ? call : status.TrackAsync(operation, call);
+    private Task<T> Track<T>(string operation, Func<Task<T>> call) => MarketplaceActivities.TraceAsync(ServiceName, operation,
+        () => status is null ? call() : status.TrackAsync(operation, call()));
 
     private AwsJsonTransport Transport() =>
-        new(http, endpoints.Metering(), credentials, options.Value.Calls, time, logger);
+        new(http, endpoints.Metering(), credentials, options.Value.Calls, time, logger, metrics);
 }
 
 public sealed class MarketplaceEntitlementClient(
     HttpClient http, MarketplaceEndpointResolver endpoints, IAwsCredentialSource credentials,
-    IOptions<MarketplaceOptions> options, TimeProvider time, ILogger<MarketplaceEntitlementClient> logger, AwsCredentialsStatus? status = null)
+    IOptions<MarketplaceOptions> options, TimeProvider time, ILogger<MarketplaceEntitlementClient> logger, AwsCredentialsStatus? status = null,
+    MarketplaceMetrics? metrics = null)
     : IAmazonMarketplaceEntitlementService
 {
-    public Task<GetEntitlementsResponse> GetEntitlementsAsync(GetEntitlementsRequest request, CancellationToken cancellationToken = default)
-    {
-        var call = new AwsJsonTransport(http, endpoints.Entitlement(), credentials, options.Value.Calls, time, logger)
-            .InvokeAsync<GetEntitlementsRequest, GetEntitlementsResponse>("GetEntitlements", request, cancellationToken);
-        return status is null ? call : status.TrackAsync("GetEntitlements", call);
-    }
+    public const string ServiceName = "AWSMPEntitlementService";
+
+    public Task<GetEntitlementsResponse> GetEntitlementsAsync(GetEntitlementsRequest request, CancellationToken cancellationToken = default) =>
+        MarketplaceActivities.TraceAsync(ServiceName, "GetEntitlements", () =>
+        {
+            var call = new AwsJsonTransport(http, endpoints.Entitlement(), credentials, options.Value.Calls, time, logger, metrics)
+                .InvokeAsync<GetEntitlementsRequest, GetEntitlementsResponse>("GetEntitlements", request, cancellationToken);
+            return status is null ? call : status.TrackAsync("GetEntitlements", call);
+        });
 }
 
 public static class EntitlementPaging

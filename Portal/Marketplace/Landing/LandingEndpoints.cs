@@ -58,18 +58,19 @@ public static class LandingEndpoints
         var cookie = ctx.RequestServices.GetRequiredService<OnboardingCookie>();
         var service = ctx.RequestServices.GetRequiredService<LandingService>();
         var logger = ctx.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(LandingEndpoints));
+        var metrics = ctx.RequestServices.GetRequiredService<Portal.Operations.PortalMetrics>();
         try
         {
             var result = await service.LandAsync(token, cookie.Read(ctx), ctx.RequestAborted);
             switch (result)
             {
                 case LandingResult.Started started:
-                    Portal.Operations.PortalMetrics.Landing("started");
+                    metrics.Landing("started");
                     cookie.Write(ctx, started.SessionId);
                     // 303: the browser follows with a GET, so a refresh never re-posts the token.
                     return new SeeOtherResult(WizardPath);
                 case LandingResult.Failed failed:
-                    Portal.Operations.PortalMetrics.Landing(failed.Problem.ToString());
+                    metrics.Landing(failed.Problem.ToString());
                     return Problem(failed.Problem, failed.ProductCode, ctx);
             }
         }

@@ -1,4 +1,3 @@
-using System.Diagnostics.Metrics;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -18,9 +17,6 @@ public static class EventBridgeEndpoints
 {
     public const string Source = "aws.agreement-marketplace";
     private const long MaxBodyBytes = 256 * 1024;
-    private static readonly Meter Meter = new("Portal.Marketplace");
-    private static readonly Counter<long> Rejected = Meter.CreateCounter<long>("portal.eventbridge.rejected", description: "EventBridge deliveries refused");
-    private static readonly Counter<long> Accepted = Meter.CreateCounter<long>("portal.eventbridge.accepted", description: "EventBridge deliveries accepted");
 
     public static IEndpointRouteBuilder MapEventBridgeNotifications(this IEndpointRouteBuilder app)
     {
@@ -30,12 +26,12 @@ public static class EventBridgeEndpoints
     }
 
     private static async Task<IResult> ReceiveAsync(HttpContext ctx, IOptions<MarketplaceOptions> options, LifecycleService lifecycle,
-        TimeProvider time, ILoggerFactory loggers)
+        TimeProvider time, ILoggerFactory loggers, MarketplaceMetrics metrics)
     {
         if (ctx.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodePagesFeature>() is { } pages) pages.Enabled = false;
         var o = options.Value.EventBridge;
         if (string.IsNullOrEmpty(o.Secret)) return Results.NotFound();
-        if (!SecretMatches(ctx.Request.Headers[o.HeaderName].ToString(), o.Secret)) return Refuse("secret", StatusCodes.Status401Unauthorized);
+        if (!SecretMatches(ctx.Request.Headers[o.HeaderName].ToString(), o.Secret)) return Refuse(metrics, "secret", StatusCodes.Status401Unauthorized);
         var logger = loggers.CreateLogger(typeof(EventBridgeEndpoints));
 
         JsonDocument doc;
@@ -47,30 +43,30 @@ public static class EventBridgeEndpoints
         }
         catch (Exception ex) when (ex is JsonException or BadHttpRequestException or DecoderFallbackException)
         {
-            return Refuse("malformed", StatusCodes.Status400BadRequest);
+            return Refuse(metrics, "malformed", StatusCodes.Status400BadRequest);
         }
         using (doc)
         {
             var parsed = AgreementEvent.Parse(doc.RootElement, time.GetUtcNow());
-            if (parsed is null) return Refuse("malformed", StatusCodes.Status400BadRequest);
+            if (parsed is null) return Refuse(metrics, "malformed", StatusCodes.Status400BadRequest);
             if (parsed.Notification is not { } notification)
             {
                 // A well-formed event this portal has nothing to do with (e.g. "Purchase Agreement Ending"): acknowledged.
-                Accepted.Add(1, new KeyValuePair<string, object?>("result", "ignored"));
+                metrics.EventBridgeAccepted("ignored");
                 return Results.Ok();
             }
             // Authenticated, but still input: identifiers that are not AWS's shape are refused, not stored.
-            if (!notification.IsWellFormed()) return Refuse("malformed", StatusCodes.Status400BadRequest);
+            if (!notification.IsWellFormed()) return Refuse(metrics, "malformed", StatusCodes.Status400BadRequest);
             // Agreement events name no product (only License events do): those are kept until a license event places them.
             if (notification.ProductCode.Length > 0 && options.Value.FindProduct(notification.ProductCode) is null)
             {
                 // Another product of the same seller: acknowledged (EventBridge would retry otherwise), never kept.
-                Accepted.Add(1, new KeyValuePair<string, object?>("result", "other-product"));
+                metrics.EventBridgeAccepted("other-product");
                 return Results.Ok();
             }
             var result = await lifecycle.ReceiveAsync(notification, ctx.RequestAborted);
             logger.LogInformation("EventBridge {DetailType} {EventId}: {Result}", parsed.DetailType, parsed.EventId, result);
-            Accepted.Add(1, new KeyValuePair<string, object?>("result", result.ToString()));
+            metrics.EventBridgeAccepted(result.ToString());
             return Results.Ok();
         }
     }
@@ -82,9 +78,9 @@ public static class EventBridgeEndpoints
         return presented.Length > 0 && CryptographicOperations.FixedTimeEquals(a, b);
     }
 
-    private static IResult Refuse(string reason, int status)
+    private static IResult Refuse(MarketplaceMetrics metrics, string reason, int status)
     {
-        Rejected.Add(1, new KeyValuePair<string, object?>("reason", reason));
+        metrics.EventBridgeRejected(reason);
         return Results.StatusCode(status);
     }
 }

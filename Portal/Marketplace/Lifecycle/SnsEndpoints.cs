@@ -1,4 +1,3 @@
-using System.Diagnostics.Metrics;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Mvc;
@@ -12,9 +11,6 @@ namespace Microsoft.AspNetCore.Routing;
 public static class SnsEndpoints
 {
     private const long MaxBodyBytes = 256 * 1024; // SNS messages are at most 256 KB
-    private static readonly Meter Meter = new("Portal.Marketplace");
-    private static readonly Counter<long> Rejected = Meter.CreateCounter<long>("portal.sns.rejected", description: "SNS deliveries refused");
-    private static readonly Counter<long> Accepted = Meter.CreateCounter<long>("portal.sns.accepted", description: "SNS deliveries accepted");
 
     public static IEndpointRouteBuilder MapSnsNotifications(this IEndpointRouteBuilder app)
     {
@@ -24,7 +20,8 @@ public static class SnsEndpoints
     }
 
     private static async Task<IResult> ReceiveAsync(HttpContext ctx, IOptions<MarketplaceOptions> options, SnsSignatureVerifier verifier,
-        LifecycleService lifecycle, IHttpClientFactory http, TimeProvider time, ILoggerFactory loggers, Portal.Marketplace.Simulator.SimulatorNotifier simulator)
+        LifecycleService lifecycle, IHttpClientFactory http, TimeProvider time, ILoggerFactory loggers, Portal.Marketplace.Simulator.SimulatorNotifier simulator,
+        MarketplaceMetrics metrics)
     {
         // AWS reads the status code only: no HTML error page re-executed in place of it.
         if (ctx.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodePagesFeature>() is { } pages) pages.Enabled = false;
@@ -43,16 +40,16 @@ public static class SnsEndpoints
         }
         catch (BadHttpRequestException)
         {
-            return Refuse("too-large", StatusCodes.Status400BadRequest);
+            return Refuse(metrics, "too-large", StatusCodes.Status400BadRequest);
         }
-        if (SnsMessage.TryParse(body) is not { } message) return Refuse("malformed", StatusCodes.Status400BadRequest);
+        if (SnsMessage.TryParse(body) is not { } message) return Refuse(metrics, "malformed", StatusCodes.Status400BadRequest);
 
         var verdict = await verifier.VerifyAsync(message, topics, new Regex(sns.CertificateUrlPattern), ctx.RequestAborted,
             simulated ? simulator.PinnedFor(message) : null);
         if (verdict != SnsVerdict.Valid)
         {
             logger.LogWarning("SNS message {MessageId} refused: {Verdict}", message.MessageId, verdict);
-            return Refuse(verdict.ToString(), StatusCodes.Status403Forbidden);
+            return Refuse(metrics, verdict.ToString(), StatusCodes.Status403Forbidden);
         }
 
         switch (message.Type)
@@ -63,22 +60,22 @@ public static class SnsEndpoints
                 logger.LogInformation("SNS subscription to {TopicArn} confirmed", message.TopicArn);
                 break;
             case SnsMessage.SubscriptionConfirmation:
-                return Refuse("untrusted-subscribe-url", StatusCodes.Status403Forbidden);
+                return Refuse(metrics, "untrusted-subscribe-url", StatusCodes.Status403Forbidden);
             case SnsMessage.Notification:
-                if (Parse(message, time) is not { } notification) return Refuse("unknown-action", StatusCodes.Status400BadRequest);
+                if (Parse(message, time) is not { } notification) return Refuse(metrics, "unknown-action", StatusCodes.Status400BadRequest);
                 // Signed, yet an identifier no column can hold would fail at SaveChanges (a 500 SNS retries for days).
-                if (!notification.IsWellFormed()) return Refuse("malformed-message", StatusCodes.Status400BadRequest);
+                if (!notification.IsWellFormed()) return Refuse(metrics, "malformed-message", StatusCodes.Status400BadRequest);
                 var result = await lifecycle.ReceiveAsync(notification, ctx.RequestAborted);
                 logger.LogInformation("SNS {Action} {MessageId}: {Result}", notification.Action, message.MessageId, result);
                 break;
         }
-        Accepted.Add(1, new KeyValuePair<string, object?>("type", message.Type));
+        metrics.SnsAccepted(message.Type);
         return Results.Ok();
     }
 
-    private static IResult Refuse(string reason, int status)
+    private static IResult Refuse(MarketplaceMetrics metrics, string reason, int status)
     {
-        Rejected.Add(1, new KeyValuePair<string, object?>("reason", reason));
+        metrics.SnsRejected(reason);
         return Results.StatusCode(status);
     }
 

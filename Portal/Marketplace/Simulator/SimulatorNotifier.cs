@@ -68,13 +68,34 @@ public sealed class SimulatorNotifier : IDisposable
     /// </summary>
     public async Task<int[]> SendEventBridgeAsync(string baseType, MarketplaceSubscription s, string status = "ACTIVE", CancellationToken ct = default)
     {
-        var requestId = Guid.NewGuid().ToString();
-        var agreementId = AgreementIdOf(s);
-        var isLicense = baseType.StartsWith("License ", StringComparison.Ordinal);
         var results = new List<int>();
         // The portal learns which agreement a license belongs to only from a License event; AWS sends one when it
         // provisions the license, so a simulated agreement the portal has not linked yet is preceded by one.
-        if (!isLicense && s.AgreementId is null) results.AddRange(await SendEventBridgeAsync("License Updated", s, ct: ct));
+        if (!baseType.StartsWith("License ", StringComparison.Ordinal) && s.AgreementId is null)
+            results.AddRange(await SendEventBridgeAsync("License Updated", s, ct: ct));
+        foreach (var body in EventBridgeBodies(baseType, s, status, time.GetUtcNow()))
+        {
+            using var client = http.CreateClient("simulator-notifier");
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(endpoints.SelfAddress(), "/marketplace/notifications/eventbridge"))
+            {
+                Content = new StringContent(body, Encoding.UTF8, "application/json"),
+            };
+            request.Headers.Add(options.Value.EventBridge.HeaderName, options.Value.EventBridge.Secret);
+            results.Add((int)(await client.SendAsync(request, ct)).StatusCode);
+        }
+        return [.. results];
+    }
+
+    /// <summary>
+    /// The events AWS sends for one change, as JSON: agreement events twice (Manufacturer and Proposer, one request id),
+    /// License events once. Public so a driver posting to another portal process (the crash test) sends the same shapes.
+    /// </summary>
+    public static IReadOnlyList<string> EventBridgeBodies(string baseType, MarketplaceSubscription s, string status, DateTimeOffset now)
+    {
+        var requestId = Guid.NewGuid().ToString();
+        var agreementId = AgreementIdOf(s);
+        var isLicense = baseType.StartsWith("License ", StringComparison.Ordinal);
+        var bodies = new List<string>();
         foreach (var role in isLicense ? ["Manufacturer"] : new[] { "Manufacturer", "Proposer" })
         {
             var detail = new Dictionary<string, object?>
@@ -90,22 +111,15 @@ public sealed class SimulatorNotifier : IDisposable
                 detail["product"] = new { code = s.ProductCode, id = "prod-simulator" };
                 detail["license"] = new { arn = s.LicenseArn };
             }
-            var body = JsonSerializer.Serialize(new Dictionary<string, object?>
+            bodies.Add(JsonSerializer.Serialize(new Dictionary<string, object?>
             {
                 ["version"] = "0", ["id"] = Guid.NewGuid().ToString(), ["detail-type"] = $"{baseType} - {role}", ["source"] = EventBridgeEndpointsSource,
-                ["account"] = "000000000000", ["time"] = time.GetUtcNow().ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
+                ["account"] = "000000000000", ["time"] = now.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
                 ["region"] = "us-east-1", ["resources"] = new[] { $"arn:aws:aws-marketplace::aws:agreement:{agreementId}" },
                 ["detail"] = detail,
-            });
-            using var client = http.CreateClient("simulator-notifier");
-            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(endpoints.SelfAddress(), "/marketplace/notifications/eventbridge"))
-            {
-                Content = new StringContent(body, Encoding.UTF8, "application/json"),
-            };
-            request.Headers.Add(options.Value.EventBridge.HeaderName, options.Value.EventBridge.Secret);
-            results.Add((int)(await client.SendAsync(request, ct)).StatusCode);
+            }));
         }
-        return [.. results];
+        return bodies;
     }
 
     /// <summary>The simulated agreement behind a license: stable, so every event of one purchase names the same agreement.</summary>

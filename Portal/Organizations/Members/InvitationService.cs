@@ -62,6 +62,29 @@ public sealed class InvitationService(
         return InviteOutcome.Sent;
     }
 
+    /// <summary>
+    /// The first admin of an organization the vendor creates in the console: an Admin invitation, its audit line and
+    /// its e-mail, added to <paramref name="db"/>'s changes with the organization itself (one SaveChanges, so there
+    /// is never an organization whose invitation was lost). The vendor admin is the inviter; the person becomes an
+    /// admin only by accepting with the address, as any invitee. Call <see cref="IEmailDelivery.Notify"/> after saving.
+    /// </summary>
+    public async Task StageFirstAdminAsync(PortalDbContext db, Guid organizationId, string organizationName, string email, string vendorAdminId,
+        CancellationToken ct = default)
+    {
+        email = email.Trim();
+        var now = time.GetUtcNow();
+        var token = NewToken();
+        var invitation = new OrganizationInvitation
+        {
+            OrganizationId = organizationId, Email = email, NormalizedEmail = users.NormalizeEmail(email), Role = OrganizationRole.Admin,
+            TokenHash = AccountService.Hash(token), InvitedByUserId = vendorAdminId, CreatedAt = now, SentAt = now,
+            ExpiresAt = now.Add(options.Value.InvitationLifetime),
+        };
+        db.Set<OrganizationInvitation>().Add(invitation);
+        db.AuditEvents.Add(MemberAudit.Event(MemberAudit.Invited, organizationId, vendorAdminId, $"{email} as {OrganizationRole.Admin} (first admin, by the vendor)", now));
+        db.EmailMessages.Add(await ComposeAsync(db, invitation, vendorAdminId, token, ct, organizationName));
+    }
+
     /// <summary>Sends a new link and a new lifetime; the old link stops working (its hash is replaced).</summary>
     public async Task<InviteOutcome> ResendAsync(Guid organizationId, string actorId, Guid invitationId, CancellationToken ct = default)
     {
@@ -148,9 +171,10 @@ public sealed class InvitationService(
     private static IQueryable<OrganizationInvitation> Open(PortalDbContext db, Guid organizationId, Guid invitationId) =>
         db.Set<OrganizationInvitation>().Where(i => i.Id == invitationId && i.OrganizationId == organizationId && i.AcceptedAt == null && i.RevokedAt == null);
 
-    private async Task<EmailMessage> ComposeAsync(PortalDbContext db, OrganizationInvitation invitation, string actorId, string token, CancellationToken ct)
+    private async Task<EmailMessage> ComposeAsync(PortalDbContext db, OrganizationInvitation invitation, string actorId, string token, CancellationToken ct,
+        string? organizationName = null)
     {
-        var organization = await db.Organizations.Where(o => o.Id == invitation.OrganizationId).Select(o => o.Name).SingleAsync(ct);
+        var organization = organizationName ?? await db.Organizations.Where(o => o.Id == invitation.OrganizationId).Select(o => o.Name).SingleAsync(ct);
         var inviter = await db.Users.Where(u => u.Id == actorId).Select(u => u.DisplayName ?? u.Email).SingleAsync(ct);
         return composer.Compose(MemberEmails.Invitation, invitation.Email, CultureInfo.CurrentUICulture, new Dictionary<string, string>
         {

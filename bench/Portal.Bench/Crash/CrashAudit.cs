@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Portal.Marketplace.Simulator;
+using Portal.Marketplace.Subscriptions;
 using Portal.Metering;
 
 namespace Portal.Bench.Crash;
@@ -14,9 +15,12 @@ public static class CrashAudit
     public sealed record Figures(
         int SubscriptionsLost, int SubscriptionsDuplicated, int SessionsNotResumable, int HoursMeteredZero, int HoursMeteredTwice,
         int QuantityMismatches, int UsageEventsLost, int UsageEventsExtra, int RecordsNotSent, int HoursMetered, long QuantityMetered,
-        long QuantityInOpenHour, List<string> Details);
+        long QuantityInOpenHour, int EndsNotClosed, long FinalUnitsNotBilled, int UsageAfterEndStored, long FinalUnitsMoved, List<string> Details);
 
-    /// <summary>Waits until every closed hour is aggregated and sent (the victim is no longer killed by now).</summary>
+    /// <summary>
+    /// Waits until every closed hour is aggregated and sent, and every ended agreement's running hour too (the victim is
+    /// no longer killed by now).
+    /// </summary>
     public static async Task<bool> WaitForQuietAsync(VictimDb db, TimeSpan limit)
     {
         var until = DateTimeOffset.UtcNow + limit;
@@ -24,8 +28,10 @@ public static class CrashAudit
         {
             var currentHour = MeteringClock.HourOf(DateTimeOffset.UtcNow);
             await using var ctx = db.CreateDbContext();
-            var events = await ctx.UsageEvents.CountAsync(e => e.BatchId == null && e.OccurredAt < currentHour);
-            var records = await ctx.MeteringRecords.CountAsync(r => (r.Status == MeteringStatus.Pending || r.Status == MeteringStatus.Sending) && r.HourStart < currentHour);
+            var ended = ctx.Subscriptions.Where(s => s.Status == SubscriptionStatus.Cancelled).Select(s => s.Id);
+            var events = await ctx.UsageEvents.CountAsync(e => e.BatchId == null && (e.OccurredAt < currentHour || ended.Contains(e.SubscriptionId)));
+            var records = await ctx.MeteringRecords.CountAsync(r => (r.Status == MeteringStatus.Pending || r.Status == MeteringStatus.Sending)
+                && (r.HourStart < currentHour || (r.HourStart == currentHour && ended.Contains(r.SubscriptionId))));
             if (events == 0 && records == 0) return true;
             await Task.Delay(1000);
         }
@@ -33,7 +39,7 @@ public static class CrashAudit
     }
 
     public static async Task<Figures> ComputeAsync(VictimDb db, SimulatorState aws, IReadOnlyList<CrashOnboarding> onboardings,
-        IReadOnlyList<AcceptedUsage> accepted)
+        IReadOnlyList<AcceptedUsage> accepted, IReadOnlyList<EndedAgreement> ends)
     {
         var details = new List<string>();
         await using var ctx = db.CreateDbContext();
@@ -97,7 +103,34 @@ public static class CrashAudit
             if (m > s) { twice++; details.Add($"twice: {key.Account}/{key.Dimension}: AWS holds {m}, {s} was sent"); }
             if (m + o != s) { mismatches++; details.Add($"mismatch: {key.Account}/{key.Dimension}: sent {s}, AWS {m}, waiting {o}"); }
         }
+
+        // Ended agreements: closed (Cancelled, the end stamped), their final hour sent at once (AWS takes it for one hour
+        // only), and nothing stored from after the end.
+        var endedIds = subscriptions.Where(s => ends.Any(e => e.AccountId == s.CustomerAwsAccountId)).ToDictionary(s => s.Id);
+        var notClosed = 0;
+        foreach (var e in ends)
+        {
+            var s = subscriptions.SingleOrDefault(x => x.CustomerAwsAccountId == e.AccountId);
+            if (s is { Status: SubscriptionStatus.Cancelled, EndedAt: not null }) continue;
+            notClosed++;
+            details.Add($"not closed: {e.AccountId}'s subscription is {s?.Status.ToString() ?? "missing"}, ended at {s?.EndedAt?.ToString("u") ?? "never"}");
+        }
+        var finalRecords = records.Where(r => endedIds.ContainsKey(r.SubscriptionId) && r.Status is not MeteringStatus.Sent and not MeteringStatus.Duplicate).ToList();
+        var finalNotBilled = finalRecords.Where(r => r.HourStart <= currentHour).Sum(r => r.Quantity);
+        var finalMoved = finalRecords.Where(r => r.HourStart > currentHour).Sum(r => r.Quantity);
+        foreach (var r in finalRecords.Where(r => r.HourStart <= currentHour))
+            details.Add($"final hour not billed: {accountOf[r.SubscriptionId]}/{r.Dimension} {r.HourStart:u} x{r.Quantity} is {r.Status}");
+        var endedEvents = await ctx.UsageEvents.AsNoTracking().Where(e => endedIds.Keys.Contains(e.SubscriptionId))
+            .Select(e => new { e.SubscriptionId, e.OccurredAt, e.Quantity, e.BatchId }).ToListAsync();
+        // Usage never aggregated into a record is not billed either.
+        foreach (var g in endedEvents.Where(e => e.BatchId == null).GroupBy(e => e.SubscriptionId))
+        {
+            finalNotBilled += g.Sum(e => e.Quantity);
+            details.Add($"final hour not billed: {accountOf[g.Key]} has {g.Count()} usage events never put into a record");
+        }
+        var afterEnd = endedEvents.Count(e => endedIds[e.SubscriptionId].EndedAt is { } end && e.OccurredAt > end);
+        if (afterEnd > 0) details.Add($"after the end: {afterEnd} usage events stored from after their agreement ended");
         return new(lost, duplicated, notResumable, zero, twice, mismatches, eventsLost, eventsExtra, notSent, awsRecords.Count,
-            awsRecords.Sum(r => r.Quantity), open.Values.Sum(), details);
+            awsRecords.Sum(r => r.Quantity), open.Values.Sum(), notClosed, finalNotBilled, afterEnd, finalMoved, details);
     }
 }

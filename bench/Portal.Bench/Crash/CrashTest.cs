@@ -9,11 +9,12 @@ using Portal.Metering;
 namespace Portal.Bench.Crash;
 
 /// <summary>
-/// <c>crash [--short] [--onboardings N] [--usage N] [--seed S] [--provider Sqlite|Postgres] [--parallel N] [--life S]
+/// <c>crash [--short] [--onboardings N] [--usage N] [--endings N] [--seed S] [--provider Sqlite|Postgres] [--parallel N] [--life S]
 /// [--max-minutes M] [--stall-minutes M] [--verbose] [--keep]</c>: the built
 /// portal runs as its own process and is killed with SIGKILL at random moments while Chromium buyers onboard and a
 /// client reports usage; it is restarted each time. "AWS" (the simulator) lives in this process, which is never killed,
-/// so what AWS holds survives every crash. Exits non-zero unless every figure is 0 and all work completed. A watchdog
+/// so what AWS holds survives every crash. Some agreements end during the run (--endings): final usage, Purchase
+/// Agreement Ended, usage after the end, License Deprovisioned (<see cref="AgreementEnding"/>). Exits non-zero unless every figure is 0 and all work completed. A watchdog
 /// bounds the run: past --max-minutes, or after --stall-minutes with nothing done, it stops and reports every buyer's page.
 /// </summary>
 public static class CrashTest
@@ -24,6 +25,8 @@ public static class CrashTest
         var isShort = args.Contains("--short");
         var onboardingCount = int.TryParse(Arg("--onboardings"), out var n) ? n : isShort ? 8 : 200;
         var usageCount = int.TryParse(Arg("--usage"), out var u) ? u : isShort ? 500 : 10_000;
+        // Agreements ended during the run, after their usage: a quarter of them, at least one.
+        var endingCount = Math.Min(onboardingCount, int.TryParse(Arg("--endings"), out var en) ? en : Math.Max(1, onboardingCount / 4));
         var seed = int.TryParse(Arg("--seed"), out var s) ? s : 20261126;
         var parallel = int.TryParse(Arg("--parallel"), out var p) ? p : 4;
         var minKills = isShort ? 3 : 1;
@@ -40,7 +43,7 @@ public static class CrashTest
         var deadline = TimeSpan.FromMinutes(double.TryParse(Arg("--max-minutes"), out var mm) ? mm : isShort ? 12 : 180);
         var stallLimit = TimeSpan.FromMinutes(double.TryParse(Arg("--stall-minutes"), out var sm) ? sm : 3);
         var clock = Stopwatch.StartNew();
-        Console.WriteLine($"Crash test: {onboardingCount} onboardings, {usageCount} usage events, seed {seed}, {provider}, {parallel} buyers at a time, " +
+        Console.WriteLine($"Crash test: {onboardingCount} onboardings, {usageCount} usage events, {endingCount} agreements ended, seed {seed}, {provider}, {parallel} buyers at a time, " +
                           $"at most {deadline.TotalMinutes:G} minutes ({stallLimit.TotalMinutes:G} without progress)");
 
         // AWS: an in-process portal in Simulator mode, only its simulator endpoints are used. Never killed.
@@ -51,6 +54,8 @@ public static class CrashTest
         var state = aws.Services.GetRequiredService<SimulatorState>();
 
         await using var db = await VictimDb.CreateAsync(provider);
+        // The EventBridge API destination's shared secret (a fresh one per run; the victim checks it on every event).
+        var eventBridgeSecret = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
         db.Keep = args.Contains("--keep");
         await using var victim = new VictimProcess(repo, new Dictionary<string, string?>
         {
@@ -59,6 +64,7 @@ public static class CrashTest
             ["Marketplace:Mode"] = "Simulator",
             ["Marketplace:MeteringEndpoint"] = new Uri(awsUrl, "_simulator/aws/metering/").ToString(),
             ["Marketplace:EntitlementEndpoint"] = new Uri(awsUrl, "_simulator/aws/entitlement/").ToString(),
+            ["Marketplace:EventBridge:Secret"] = eventBridgeSecret,
             ["Marketplace:Products:0:ProductCode"] = BenchPortal.Product, ["Marketplace:Products:0:Name"] = "Bench Analytics",
             ["Brand:AssetsPath"] = Path.Combine(repo, "wwwroot-assets"),
             ["Email:Mode"] = "Mailbox", ["DevTools:Enabled"] = "true", ["RateLimits:Enabled"] = "false",
@@ -83,6 +89,10 @@ public static class CrashTest
         var buyer = new BuyerDriver(browser, victim, db, account => tokens.Mint(BenchPortal.Product, SimulatedOffer.Payg, account),
             db.Keep ? db.Folder : null);
         var usage = new UsageDriver(victim, db, MeteringClock.HourOf(DateTimeOffset.UtcNow), hours: 4);
+        var ending = new AgreementEnding(victim, db, usage, new Portal.Marketplace.EventBridgeOptions().HeaderName, eventBridgeSecret);
+        // Spread over the run: every k-th onboarding's agreement ends once its usage is in.
+        var endEvery = Math.Max(1, onboardingCount / Math.Max(1, endingCount));
+        bool Ends(int i) => endingCount > 0 && (i + 1) % endEvery == 0 && (i + 1) / endEvery <= endingCount;
         var usageTasks = new List<Task>();
         using var usageGate = new SemaphoreSlim(parallel);
         var next = -1;
@@ -98,10 +108,15 @@ public static class CrashTest
                 catch (Exception e) { o.Finish(OnboardingOutcome.Failed, e.GetType().Name + ": " + e.Message.Split('\n')[0]); }
                 if (o.Outcome != OnboardingOutcome.Completed) continue;
                 var share = usageCount / onboardingCount + (i < usageCount % onboardingCount ? 1 : 0);
+                var index = i; // the loop's variable is shared by its iterations; the task below runs later
                 lock (usageTasks) usageTasks.Add(Task.Run(async () =>
                 {
                     await usageGate.WaitAsync();
-                    try { await usage.RunAsync(o, share, seed + i); }
+                    try
+                    {
+                        await usage.RunAsync(o, share, seed + index);
+                        if (Ends(index)) await ending.RunAsync(o, seed + index);
+                    }
                     finally { usageGate.Release(); }
                 }));
             }
@@ -165,14 +180,17 @@ public static class CrashTest
 
         // No more kills: the portal must now send everything it owes for the hours that have closed.
         var quiet = await CrashAudit.WaitForQuietAsync(db, TimeSpan.FromMinutes(3));
-        var f = await CrashAudit.ComputeAsync(db, state, onboardings, usage.Accepted);
+        var f = await CrashAudit.ComputeAsync(db, state, onboardings, usage.Accepted, ending.Ended);
 
         var completed = onboardings.Count(o => o.Outcome == OnboardingOutcome.Completed);
         var problems = new List<string>();
         if (watchdog.Reason is not null) problems.Add($"watchdog: {watchdog.Reason} ({stuck.Count} buyers stuck, their pages listed above)");
         if (crashed is not null) problems.Add("the driver failed: " + crashed);
         if (completed != onboardingCount) problems.Add($"{onboardingCount - completed} onboardings did not complete");
-        if (usage.Accepted.Count != usageCount) problems.Add($"{usageCount - usage.Accepted.Count} usage events were not accepted");
+        var endsWanted = onboardings.Count(o => Ends(o.Index) && o.Outcome == OnboardingOutcome.Completed);
+        if (ending.Ended.Count != endsWanted) problems.Add($"{endsWanted - ending.Ended.Count} agreements were not ended");
+        problems.AddRange(ending.Problems.Take(10));
+        if (usage.Accepted.Count - ending.Ended.Sum(e => e.FinalEvents) != usageCount) problems.Add($"{usageCount - usage.Accepted.Count} usage events were not accepted");
         if (!quiet) problems.Add("metering did not finish sending the closed hours within 3 minutes");
         if (victim.Kills < minKills) problems.Add($"only {victim.Kills} kills (at least {minKills} wanted)");
         problems.AddRange(usage.Refused.Take(10).Select(r => "usage refused: " + r));
@@ -188,10 +206,15 @@ public static class CrashTest
             ("accepted usage events lost", $"{f.UsageEventsLost}"),
             ("usage events stored twice or unasked", $"{f.UsageEventsExtra}"),
             ("closed-hour records not sent", $"{f.RecordsNotSent}"),
+            ("ended agreements not closed", $"{f.EndsNotClosed}"),
+            ("final-hour units not billed at the end", $"{f.FinalUnitsNotBilled}"),
+            ("usage after the end accepted", $"{f.UsageAfterEndStored}"),
             ("---", "---"),
             ("kills (SIGKILL) / starts", $"{victim.Kills} / {victim.Starts} (start to ready {victim.StartTime.TotalSeconds / victim.Starts:F1} s on average)"),
             ("onboardings completed", $"{completed} of {onboardingCount} (page reopened {onboardings.Sum(o => o.Reloads)} times, signed in again {onboardings.Sum(o => o.SignInsAgain)} times)"),
-            ("usage events accepted", $"{usage.Accepted.Count} of {usageCount} ({usage.Accepted.Count(a => a.Replayed)} answered as a retry of a stored event, {usage.Retries} retries)"),
+            ("usage events accepted", $"{usage.Accepted.Count - ending.Ended.Sum(e => e.FinalEvents)} of {usageCount} and {ending.Ended.Sum(e => e.FinalEvents)} final ({usage.Accepted.Count(a => a.Replayed)} answered as a retry of a stored event, {usage.Retries} retries)"),
+            ("agreements ended", $"{ending.Ended.Count} of {endingCount} ({ending.Ended.Sum(e => e.FinalUnits):N0} final-hour units, " +
+                                  $"{ending.Ended.Count(e => e.AfterEndRefused)} late events refused, {f.FinalUnitsMoved:N0} units moved to the next hour)"),
             ("usage hours metered (AWS records)", $"{f.HoursMetered} holding {f.QuantityMetered:N0} units"),
             ("units waiting in the running hour", $"{f.QuantityInOpenHour:N0} (sent when that hour closes)"),
             ("portal log lines fail:/crit:", $"{victim.Failures.Count}"),
@@ -205,7 +228,7 @@ public static class CrashTest
             foreach (var stall in o.Stalls) Console.WriteLine($"    onboarding {o.Index} stalled: {stall}");
         foreach (var line in victim.Failures.Distinct().Take(10)) Console.WriteLine("  portal: " + line);
         var figures = new[] { f.SubscriptionsLost, f.SubscriptionsDuplicated, f.SessionsNotResumable, f.HoursMeteredZero, f.HoursMeteredTwice,
-            f.QuantityMismatches, f.UsageEventsLost, f.UsageEventsExtra, f.RecordsNotSent };
+            f.QuantityMismatches, f.UsageEventsLost, f.UsageEventsExtra, f.RecordsNotSent, f.EndsNotClosed, f.FinalUnitsNotBilled, f.UsageAfterEndStored };
         foreach (var problem in problems) Console.WriteLine("  problem: " + problem);
         var ok = figures.All(x => x == 0) && problems.Count == 0;
         Console.WriteLine(ok ? "CRASH TEST PASSED: every figure is 0" : "CRASH TEST FAILED");

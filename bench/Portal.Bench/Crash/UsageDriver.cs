@@ -24,10 +24,19 @@ public sealed class UsageDriver(VictimProcess victim, VictimDb db, DateTimeOffse
     public int Retries => retries;
     private int retries;
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> keys = new();
+
+    /// <summary>The vendor admin's key for this organization (ApiKeyService, as the API keys page does), made once.</summary>
+    public async Task<string> KeyForAsync(CrashOnboarding o)
+    {
+        if (keys.TryGetValue(o.AccountId, out var known)) return known;
+        var key = await new ApiKeyService(db, TimeProvider.System).CreateAsync(o.OrganizationId!.Value, "crash test", "crash-driver");
+        return keys.GetOrAdd(o.AccountId, key.PlainKey);
+    }
+
     public async Task RunAsync(CrashOnboarding o, int count, int seed)
     {
-        // The vendor admin's key for this organization (ApiKeyService, as the API keys page does).
-        var key = await new ApiKeyService(db, TimeProvider.System).CreateAsync(o.OrganizationId!.Value, "crash test", "crash-driver");
+        var key = await KeyForAsync(o);
         var rng = new Random(seed);
         for (var i = 0; i < count; i++)
         {
@@ -37,11 +46,15 @@ public sealed class UsageDriver(VictimProcess victim, VictimDb db, DateTimeOffse
             var dimension = Dimensions[rng.Next(Dimensions.Length)];
             long quantity = rng.Next(1, 1000);
             var idempotencyKey = $"crash-{o.AccountId}-{i}";
-            await SendAsync(o, key.PlainKey, new(o.AccountId, dimension, at, quantity, idempotencyKey, false));
+            await SendAsync(o, key, new(o.AccountId, dimension, at, quantity, idempotencyKey, false));
         }
     }
 
-    private async Task SendAsync(CrashOnboarding o, string apiKey, AcceptedUsage usage)
+    /// <summary>
+    /// Sends until the portal answers for real (a kill or a 5xx is retried with the same key). Returns the answer's
+    /// status; a refusal is listed as a problem unless <paramref name="refusalExpected"/>.
+    /// </summary>
+    public async Task<HttpStatusCode> SendAsync(CrashOnboarding o, string apiKey, AcceptedUsage usage, bool refusalExpected = false)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -59,13 +72,14 @@ public sealed class UsageDriver(VictimProcess victim, VictimDb db, DateTimeOffse
                 {
                     lock (accepted) accepted.Add(usage with { Replayed = response.StatusCode == HttpStatusCode.OK });
                     victim.Advanced();
-                    return;
+                    return response.StatusCode;
                 }
                 if ((int)response.StatusCode < 500 && response.StatusCode != HttpStatusCode.TooManyRequests)
                 {
                     var body = await response.Content.ReadAsStringAsync();
-                    lock (refused) refused.Add($"{usage.IdempotencyKey}: {(int)response.StatusCode} {body}");
-                    return;
+                    if (!refusalExpected) lock (refused) refused.Add($"{usage.IdempotencyKey}: {(int)response.StatusCode} {body}");
+                    victim.Advanced();
+                    return response.StatusCode;
                 }
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException) { }

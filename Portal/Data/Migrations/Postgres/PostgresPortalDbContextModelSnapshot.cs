@@ -357,6 +357,12 @@ namespace Portal.Data.Migrations.Postgres
                     b.Property<int>("Attempts")
                         .HasColumnType("integer");
 
+                    b.Property<Guid?>("ClaimToken")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("ClaimedUntil")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -404,9 +410,13 @@ namespace Portal.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ClaimToken");
+
                     b.HasIndex("CreatedAt");
 
-                    b.HasIndex("Status", "NextAttemptAt");
+                    b.HasIndex("CreatedAt", "NextAttemptAt", "ClaimedUntil")
+                        .HasDatabaseName("IX_EmailMessages_Due")
+                        .HasFilter("\"Status\" = 'Pending'");
 
                     b.ToTable("EmailMessages", (string)null);
                 });

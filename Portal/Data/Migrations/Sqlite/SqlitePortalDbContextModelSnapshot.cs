@@ -346,6 +346,12 @@ namespace Portal.Data.Migrations.Sqlite
                     b.Property<int>("Attempts")
                         .HasColumnType("INTEGER");
 
+                    b.Property<Guid?>("ClaimToken")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ClaimedUntil")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
@@ -393,9 +399,13 @@ namespace Portal.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ClaimToken");
+
                     b.HasIndex("CreatedAt");
 
-                    b.HasIndex("Status", "NextAttemptAt");
+                    b.HasIndex("CreatedAt", "NextAttemptAt", "ClaimedUntil")
+                        .HasDatabaseName("IX_EmailMessages_Due")
+                        .HasFilter("\"Status\" = 'Pending'");
 
                     b.ToTable("EmailMessages", (string)null);
                 });
