@@ -78,7 +78,8 @@ dotnet test Onboarding.sln -c Release --no-build -nologo --results-directory Tes
 status=${PIPESTATUS[0]}
 
 # Second pass: every persistence and integration test again on PostgreSQL (the tests that pick a provider
-# themselves already ran on both). Each test's portal gets a fresh PostgreSQL database.
+# themselves already ran on both). Each test's portal gets a database of its own: a pooled one, emptied by Respawn
+# after the test that used it (Portal.Tests/Infrastructure/PostgresDatabase.cs).
 log "Running the persistence and integration tests on PostgreSQL"
 PORTAL_TEST_PROVIDER=Postgres dotnet test Portal.Tests/Portal.Tests.csproj -c Release --no-build -nologo --results-directory TestResults \
   --filter "FullyQualifiedName~Portal.Tests.Integration|FullyQualifiedName~Portal.Tests.Components" \

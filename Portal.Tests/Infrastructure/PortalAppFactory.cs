@@ -35,7 +35,7 @@ public sealed class PortalAppFactory : WebApplicationFactory<Program>
         this.configureServices = configureServices;
         if (postgresConnection is null && Environment.GetEnvironmentVariable(ProviderVariable) == "Postgres")
         {
-            ownDatabase = PostgresDatabase.CreateAsync().GetAwaiter().GetResult();
+            ownDatabase = PostgresDatabase.RentAsync().GetAwaiter().GetResult();
             postgresConnection = ownDatabase.ConnectionString;
         }
         // A port chosen before start so the public base URL (every e-mail link) is this server's own address.
